@@ -1,0 +1,75 @@
+// Rate encoding of images (spec §3.1): p = (x / Σx) / R, with R the largest x/Σx over the
+// split's reference set (all 60k training images for train and validation, the test set for
+// test); each step an input pulses with probability p (U < p, i.e. 100·ceil(p − U)).
+import type { Rng } from '../rng.js';
+import { PulseBuffer } from './pulses.js';
+
+/** Largest per-image L1-normalised pixel value over a set of images (the spec's R). */
+export function maxNormalisedPixel(images: Uint8Array, pixels: number): number {
+  let best = 0;
+  const n = images.length / pixels;
+  for (let s = 0; s < n; s++) {
+    let sum = 0;
+    let mx = 0;
+    const o = s * pixels;
+    for (let k = 0; k < pixels; k++) {
+      const v = images[o + k];
+      sum += v;
+      if (v > mx) mx = v;
+    }
+    if (sum > 0 && mx / sum > best) best = mx / sum;
+  }
+  return best;
+}
+
+/** Sparse per-image firing probabilities: the non-zero pixels of each image and their p. */
+export interface ImageRates {
+  n: number;
+  pixels: number;
+  /** entries of image s: [offset[s], offset[s+1]) */
+  offset: Int32Array;
+  index: Int32Array;
+  p: Float64Array;
+}
+
+export function imageRates(images: Uint8Array, pixels: number, R: number, source = 'images'): ImageRates {
+  if (!(R > 0)) throw new Error(`${source}: the normaliser R must be positive, got ${R}`);
+  const n = images.length / pixels;
+  if (!Number.isInteger(n)) throw new Error(`${source}: ${images.length} bytes is not a whole number of ${pixels}-pixel images`);
+  let nnz = 0;
+  for (let k = 0; k < images.length; k++) if (images[k] !== 0) nnz++;
+  const offset = new Int32Array(n + 1);
+  const index = new Int32Array(nnz);
+  const p = new Float64Array(nnz);
+  let m = 0;
+  for (let s = 0; s < n; s++) {
+    const o = s * pixels;
+    let sum = 0;
+    for (let k = 0; k < pixels; k++) sum += images[o + k];
+    if (sum === 0) throw new Error(`${source}: image ${s} is blank (all pixels 0); the encoding divides by the pixel sum`);
+    for (let k = 0; k < pixels; k++) {
+      const v = images[o + k];
+      if (v === 0) continue;
+      index[m] = k;
+      p[m] = Math.min(1, v / sum / R);
+      m++;
+    }
+    offset[s + 1] = m;
+  }
+  return { n, pixels, offset, index, p };
+}
+
+/** Draw one sample's Bernoulli pulses for `steps` ms into `out`. */
+export function encodeBernoulli(rates: ImageRates, sample: number, steps: number, rng: Rng, out: PulseBuffer): PulseBuffer {
+  out.reset(steps);
+  const a = rates.offset[sample];
+  const b = rates.offset[sample + 1];
+  const { index, p } = rates;
+  let m = 0;
+  for (let t = 0; t < steps; t++) {
+    out.start[t] = m;
+    for (let e = a; e < b; e++) if (rng.next() < p[e]) out.push(m++, index[e]);
+  }
+  out.start[steps] = m;
+  return out;
+}
