@@ -78,7 +78,7 @@ export class Simulator {
   /** working weights, by synapse id */
   readonly W: Float64Array;
   /** per-post Σ_j W_ij, kept current so a sample can start with the e^{−20} residues */
-  private readonly rowSum: Float64Array;
+  readonly rowSum: Float64Array;
   /** weights and row sums that runSample restores in the spike-count phase */
   private readonly W0: Float64Array;
   private readonly rowSum0: Float64Array;
@@ -93,13 +93,9 @@ export class Simulator {
   private readonly J: Float64Array;
   private readonly R: Int32Array;
   private readonly last: Int32Array;
-  private readonly ext: Float64Array;
-  private spk: Int32Array;
-  private spkNext: Int32Array;
-  private fac: Float64Array;
-  private facNext: Float64Array;
   private readonly activeInputs: Int32Array;
   private readonly inputMark: Uint8Array;
+  private readonly st: State;
 
   constructor(c: CompiledNetwork) {
     this.c = c;
@@ -118,13 +114,17 @@ export class Simulator {
     this.J = new Float64Array(NL);
     this.R = new Int32Array(N);
     this.last = new Int32Array(N);
-    this.ext = new Float64Array(NX);
-    this.spk = new Int32Array(N);
-    this.spkNext = new Int32Array(N);
-    this.fac = new Float64Array(N);
-    this.facNext = new Float64Array(N);
     this.activeInputs = new Int32Array(NX);
     this.inputMark = new Uint8Array(NX);
+    this.st = new State(c, this, {
+      rowSum: this.rowSum,
+      I: this.I,
+      J: this.J,
+      R: this.R,
+      last: this.last,
+      ext: new Float64Array(NX),
+      activeInputs: this.activeInputs,
+    });
   }
 
   /** Set the weights every sample starts from (synapse-id order); also the working weights. */
@@ -187,103 +187,7 @@ export class Simulator {
    * The working weights are used as they are.
    */
   runStatic(p: Pulses, raster: Raster | null = null, stats?: SampleStats): Int32Array {
-    const { NL, outStart, outPost } = this.c;
-    const T = p.steps;
-    const nActive = this.resetState(p, false);
-    const { W, V, I, R, last, ext, counts, activeInputs } = this;
-    const pStart = p.start;
-    const pInput = p.input;
-    let spk = this.spk;
-    let spkNext = this.spkNext;
-    let fac = this.fac;
-    let facNext = this.facNext;
-    let nSpk = 0;
-    let liquidSpikes = 0;
-    let inputSpikes = 0;
-    let events = 0;
-    const inv = 1 / NEURON.tauV;
-    const theta = NEURON.threshold;
-    const rfr = NEURON.refractory;
-    const cur = NEURON.inputCurrent;
-    for (let t = 0; t < T; t++) {
-      // item 5: spikes of step t act on their targets in this step
-      for (let s = 0; s < nSpk; s++) {
-        const j = spk[s];
-        const f = fac[s];
-        const a = outStart[j];
-        const b = outStart[j + 1];
-        events += b - a;
-        for (let k = a; k < b; k++) I[outPost[k]] += W[k] * f;
-      }
-      for (let k = pStart[t]; k < pStart[t + 1]; k++) ext[pInput[k]] = cur;
-      // items 6–8 for step t, then items 1–3 for step t+1
-      let nNext = 0;
-      const tn = t + 1;
-      const countNext = tn < T;
-      for (let i = 0; i < NL; i++) {
-        let v = V[i];
-        v = v + I[i] - v * inv;
-        I[i] *= E1;
-        const r = last[i] === t ? rfr : R[i] - 1;
-        R[i] = r;
-        if (r <= 0 && v >= theta) {
-          let d = tn - last[i];
-          if (d > EK_MAX) d = EK_MAX;
-          facNext[nNext] = 1 - EK[d];
-          spkNext[nNext++] = i;
-          last[i] = tn;
-          v = 0;
-          if (countNext) {
-            counts[i]++;
-            liquidSpikes++;
-            if (raster !== null) raster.push(tn, i);
-          }
-        }
-        V[i] = v;
-      }
-      for (let a = 0; a < nActive; a++) {
-        const n = activeInputs[a];
-        const x = n - NL;
-        let v = V[n];
-        v = v + ext[x] - v * inv;
-        ext[x] = 0;
-        const r = last[n] === t ? rfr : R[n] - 1;
-        R[n] = r;
-        if (r <= 0 && v >= theta) {
-          let d = tn - last[n];
-          if (d > EK_MAX) d = EK_MAX;
-          facNext[nNext] = 1 - EK[d];
-          spkNext[nNext++] = n;
-          last[n] = tn;
-          v = 0;
-          if (countNext) {
-            inputSpikes++;
-            if (raster !== null) raster.push(tn, n);
-          }
-        }
-        V[n] = v;
-      }
-      const ts = spk;
-      spk = spkNext;
-      spkNext = ts;
-      const tf = fac;
-      fac = facNext;
-      facNext = tf;
-      nSpk = countNext ? nNext : 0;
-    }
-    this.spk = spk;
-    this.spkNext = spkNext;
-    this.fac = fac;
-    this.facNext = facNext;
-    if (stats) {
-      stats.liquidSpikes = liquidSpikes;
-      stats.inputSpikes = inputSpikes;
-      stats.synapticEvents = events;
-      stats.stdpUpdates = 0;
-      stats.astroA = 0;
-      stats.aPlus = 0;
-    }
-    return counts;
+    return this.run(p, null, raster, stats);
   }
 
   /**
@@ -293,163 +197,45 @@ export class Simulator {
    * The trace also carries over (spec §4.1); call resetTrace() to zero it.
    */
   runPlastic(p: Pulses, cfg: PlasticityConfig, raster: Raster | null = null, stats?: SampleStats): Int32Array {
-    const { NL, NE, outStart, outPost, inStart, inPre, inSyn } = this.c;
+    return this.run(p, cfg, raster, stats);
+  }
+
+  // The time loop stays small; the work is in module-level kernels that V8 optimises as whole
+  // functions (a long loop compiled on-stack kept deoptimising at the end of every sample).
+  private run(p: Pulses, cfg: PlasticityConfig | null, raster: Raster | null, stats?: SampleStats): Int32Array {
+    const plastic = cfg !== null;
+    const st = this.st;
+    st.nActive = this.resetState(p, plastic);
+    st.raster = raster;
+    st.liquidSpikes = 0;
+    st.inputSpikes = 0;
+    st.events = 0;
+    st.updates = 0;
+    st.nSpk = 0;
     const T = p.steps;
-    const nActive = this.resetState(p, true);
-    const { W, V, I, J, R, last, ext, counts, activeInputs, trace, rowSum, astroMask } = this;
-    const pStart = p.start;
-    const pInput = p.input;
-    let spk = this.spk;
-    let spkNext = this.spkNext;
-    let fac = this.fac;
-    let facNext = this.facNext;
-    let nSpk = 0;
-    let liquidSpikes = 0;
-    let inputSpikes = 0;
-    let events = 0;
-    let updates = 0;
-    const inv = 1 / NEURON.tauV;
-    const theta = NEURON.threshold;
-    const rfr = NEURON.refractory;
-    const cur = NEURON.inputCurrent;
-    const traceA = STDP.a;
-    const traceD = STDP.d;
-    const wMax = STDP.maxWeight;
-    const astro = cfg.rule === 'astro';
-    const decay = cfg.decay;
-    const lrDecay = cfg.lrDecay ?? STDP.lrDecay;
-    const tau = cfg.astroTau ?? ASTRO.tau;
-    let aPlus = cfg.aPlus ?? STDP.aPlus;
+    const astro = plastic && cfg.rule === 'astro';
+    const decay = plastic && cfg.decay;
+    const lrDecay = cfg?.lrDecay ?? STDP.lrDecay;
+    const tau = cfg?.astroTau ?? ASTRO.tau;
+    let aPlus = cfg?.aPlus ?? STDP.aPlus;
     let A = aPlus;
-    let wA = cfg.astroW ?? ASTRO.w1000;
-    let bA = aPlus * (1 + (cfg.astroBiasOffset ?? ASTRO.biasOffset));
+    let wA = cfg?.astroW ?? ASTRO.w1000;
+    let bA = aPlus * (1 + (cfg?.astroBiasOffset ?? ASTRO.biasOffset));
     let astroNow = 0;
     for (let t = 0; t < T; t++) {
-      const dep = astro ? A : aPlus;
-      // items 5 + 9 (depression and the pre-term of spikers), fused in one sweep of each spiker's out-synapses;
-      // both STDP terms use the old W and are clipped once
-      for (let s = 0; s < nSpk; s++) {
-        const j = spk[s];
-        const f = fac[s];
-        let lp: number, ld: number, lo: number, hi: number;
-        if (j < NE) {
-          lp = aPlus; ld = -dep; lo = 0; hi = wMax;
-        } else if (j < NL) {
-          lp = -dep; ld = aPlus; lo = -wMax; hi = 0;
-        } else {
-          lp = aPlus; ld = -dep; lo = -wMax; hi = wMax;
-        }
-        const lpt = lp * trace[j];
-        const a = outStart[j];
-        const b = outStart[j + 1];
-        events += b - a;
-        updates += b - a;
-        for (let k = a; k < b; k++) {
-          const i = outPost[k];
-          const w = W[k];
-          I[i] += w * f;
-          const dw = (last[i] === t ? lpt : 0) + ld * trace[i];
-          let nw = w + dw;
-          if (nw < lo) nw = lo;
-          else if (nw > hi) nw = hi;
-          if (nw !== w) {
-            W[k] = nw;
-            const dd = nw - w;
-            J[i] += dd * E1;
-            rowSum[i] += dd;
-          }
-        }
+      if (plastic) {
+        const dep = astro ? A : aPlus;
+        propagatePlastic(st, t, aPlus, dep);
+        potentiate(st, t, aPlus, dep);
+      } else {
+        propagateStatic(st);
       }
-      // item 9, potentiation of liquid spikers' in-synapses from pres that did not spike now
-      // (those were handled above); a zero trace changes nothing
-      for (let s = 0; s < nSpk; s++) {
-        const i = spk[s];
-        if (i >= NL) continue;
-        const tn = t + 1;
-        for (let q = inStart[i]; q < inStart[i + 1]; q++) {
-          const j = inPre[q];
-          const trj = trace[j];
-          if (trj === 0 || last[j] === t) continue;
-          updates++;
-          let lp: number, lo: number, hi: number;
-          if (j < NE) {
-            lp = aPlus; lo = 0; hi = wMax;
-          } else if (j < NL) {
-            lp = -dep; lo = -wMax; hi = 0;
-          } else {
-            lp = aPlus; lo = -wMax; hi = wMax;
-          }
-          const k = inSyn[q];
-          const w = W[k];
-          let nw = w + lp * trj;
-          if (nw < lo) nw = lo;
-          else if (nw > hi) nw = hi;
-          if (nw !== w) {
-            W[k] = nw;
-            const dd = nw - w;
-            let d = tn - last[j];
-            if (d > EK_MAX) d = EK_MAX;
-            J[i] += dd * EK[d];
-            rowSum[i] += dd;
-          }
-        }
-      }
-      for (let k = pStart[t]; k < pStart[t + 1]; k++) ext[pInput[k]] = cur;
-      let nNext = 0;
-      let astroNext = 0;
-      const tn = t + 1;
-      const countNext = tn < T;
-      // items 6–8 and 10 for step t, then items 1–3 for step t+1
-      for (let i = 0; i < NL; i++) {
-        let v = V[i];
-        v = v + I[i] - v * inv;
-        I[i] = I[i] * E1 + J[i];
-        J[i] = 0;
-        const spiked = last[i] === t;
-        R[i] = spiked ? rfr : R[i] - 1;
-        trace[i] = traceD * (spiked ? trace[i] + traceA : trace[i]);
-        if (R[i] <= 0 && v >= theta) {
-          let d = tn - last[i];
-          if (d > EK_MAX) d = EK_MAX;
-          facNext[nNext] = 1 - EK[d];
-          spkNext[nNext++] = i;
-          last[i] = tn;
-          v = 0;
-          if (countNext) {
-            counts[i]++;
-            liquidSpikes++;
-            astroNext += astroMask[i];
-            if (raster !== null) raster.push(tn, i);
-          }
-        }
-        V[i] = v;
-      }
-      for (let a = 0; a < nActive; a++) {
-        const n = activeInputs[a];
-        const x = n - NL;
-        let v = V[n];
-        v = v + ext[x] - v * inv;
-        ext[x] = 0;
-        const spiked = last[n] === t;
-        R[n] = spiked ? rfr : R[n] - 1;
-        let tr = traceD * (spiked ? trace[n] + traceA : trace[n]);
-        if (tr < 1e-30) tr = 0; // lets long-silent inputs drop out of the active set
-        trace[n] = tr;
-        if (R[n] <= 0 && v >= theta) {
-          let d = tn - last[n];
-          if (d > EK_MAX) d = EK_MAX;
-          facNext[nNext] = 1 - EK[d];
-          spkNext[nNext++] = n;
-          last[n] = tn;
-          v = 0;
-          if (countNext) {
-            inputSpikes++;
-            astroNext += astroMask[n];
-            if (raster !== null) raster.push(tn, n);
-          }
-        }
-        V[n] = v;
-      }
+      applyPulses(st, p, t);
+      st.astroNext = 0;
+      st.nNext = 0;
+      if (plastic) updateLiquidPlastic(st, t, T);
+      else updateLiquidStatic(st, t, T);
+      updateInputs(st, t, T, plastic);
       // item 11: the astrocyte integrates this step's (liquid − input) spikes; item 12: decays
       if (astro) A = A + (wA * astroNow + bA - A) / tau;
       if (decay) {
@@ -458,28 +244,317 @@ export class Simulator {
         wA *= lrDecay;
         bA *= lrDecay;
       }
-      astroNow = astroNext;
-      const ts = spk;
-      spk = spkNext;
-      spkNext = ts;
-      const tf = fac;
-      fac = facNext;
-      facNext = tf;
-      nSpk = countNext ? nNext : 0;
+      astroNow = st.astroNext;
+      st.swap(t + 1 < T);
     }
-    this.spk = spk;
-    this.spkNext = spkNext;
-    this.fac = fac;
-    this.facNext = facNext;
+    st.raster = null;
     if (stats) {
-      stats.liquidSpikes = liquidSpikes;
-      stats.inputSpikes = inputSpikes;
-      stats.synapticEvents = events;
-      stats.stdpUpdates = updates;
-      stats.astroA = A;
-      stats.aPlus = aPlus;
+      stats.liquidSpikes = st.liquidSpikes;
+      stats.inputSpikes = st.inputSpikes;
+      stats.synapticEvents = st.events;
+      stats.stdpUpdates = st.updates;
+      stats.astroA = astro ? A : 0;
+      stats.aPlus = plastic ? aPlus : 0;
     }
-    return counts;
+    return this.counts;
+  }
+}
+
+/** Everything the kernels touch, in one monomorphic object. */
+class State {
+  NL: number;
+  NE: number;
+  outStart: Int32Array;
+  outPost: Int32Array;
+  inStart: Int32Array;
+  inPre: Int32Array;
+  inSyn: Int32Array;
+  W: Float64Array;
+  rowSum: Float64Array;
+  V: Float64Array;
+  I: Float64Array;
+  J: Float64Array;
+  R: Int32Array;
+  last: Int32Array;
+  trace: Float64Array;
+  ext: Float64Array;
+  counts: Int32Array;
+  astroMask: Int8Array;
+  activeInputs: Int32Array;
+  spk: Int32Array;
+  spkNext: Int32Array;
+  fac: Float64Array;
+  facNext: Float64Array;
+  nSpk = 0;
+  nNext = 0;
+  nActive = 0;
+  astroNext = 0;
+  liquidSpikes = 0;
+  inputSpikes = 0;
+  events = 0;
+  updates = 0;
+  raster: Raster | null = null;
+
+  constructor(c: CompiledNetwork, sim: Simulator, b: Buffers) {
+    this.NL = c.NL;
+    this.NE = c.NE;
+    this.outStart = c.outStart;
+    this.outPost = c.outPost;
+    this.inStart = c.inStart;
+    this.inPre = c.inPre;
+    this.inSyn = c.inSyn;
+    this.W = sim.W;
+    this.V = sim.V;
+    this.trace = sim.trace;
+    this.counts = sim.counts;
+    this.astroMask = sim.astroMask;
+    this.rowSum = b.rowSum;
+    this.I = b.I;
+    this.J = b.J;
+    this.R = b.R;
+    this.last = b.last;
+    this.ext = b.ext;
+    this.activeInputs = b.activeInputs;
+    this.spk = new Int32Array(c.N);
+    this.spkNext = new Int32Array(c.N);
+    this.fac = new Float64Array(c.N);
+    this.facNext = new Float64Array(c.N);
+  }
+
+  /** The spikes registered for step t+1 become the current ones (none past the last step). */
+  swap(more: boolean): void {
+    const s = this.spk;
+    this.spk = this.spkNext;
+    this.spkNext = s;
+    const f = this.fac;
+    this.fac = this.facNext;
+    this.facNext = f;
+    this.nSpk = more ? this.nNext : 0;
+  }
+}
+
+interface Buffers {
+  rowSum: Float64Array;
+  I: Float64Array;
+  J: Float64Array;
+  R: Int32Array;
+  last: Int32Array;
+  ext: Float64Array;
+  activeInputs: Int32Array;
+}
+
+/** Item 5 for static weights: each spike of step t adds W·(1 − e^{−Δ_old}) to its targets. */
+function propagateStatic(st: State): void {
+  const { spk, fac, outStart, outPost, W, I } = st;
+  const n = st.nSpk;
+  let events = 0;
+  for (let s = 0; s < n; s++) {
+    const j = spk[s];
+    const f = fac[s];
+    const a = outStart[j];
+    const b = outStart[j + 1];
+    events += b - a;
+    for (let k = a; k < b; k++) I[outPost[k]] += W[k] * f;
+  }
+  st.events += events;
+}
+
+/**
+ * Items 5 + 9 fused: one sweep over each spiker's out-synapses applies its current (old W)
+ * and both STDP terms that involve it (depression; potentiation where the post spiked too),
+ * summed from the old W and clipped once.
+ */
+function propagatePlastic(st: State, t: number, aPlus: number, dep: number): void {
+  const { spk, fac, outStart, outPost, W, I, J, rowSum, last, trace, NE, NL } = st;
+  const n = st.nSpk;
+  const wMax = STDP.maxWeight;
+  let events = 0;
+  for (let s = 0; s < n; s++) {
+    const j = spk[s];
+    const f = fac[s];
+    let lp: number, ld: number, lo: number, hi: number;
+    if (j < NE) {
+      lp = aPlus; ld = -dep; lo = 0; hi = wMax;
+    } else if (j < NL) {
+      lp = -dep; ld = aPlus; lo = -wMax; hi = 0;
+    } else {
+      lp = aPlus; ld = -dep; lo = -wMax; hi = wMax;
+    }
+    const lpt = lp * trace[j];
+    const a = outStart[j];
+    const b = outStart[j + 1];
+    events += b - a;
+    for (let k = a; k < b; k++) {
+      const i = outPost[k];
+      const w = W[k];
+      I[i] += w * f;
+      let nw = w + ((last[i] === t ? lpt : 0) + ld * trace[i]);
+      if (nw < lo) nw = lo;
+      else if (nw > hi) nw = hi;
+      if (nw !== w) {
+        W[k] = nw;
+        const dd = nw - w;
+        J[i] += dd * E1; // Δ_j is 1 after this step's advance
+        rowSum[i] += dd;
+      }
+    }
+  }
+  st.events += events;
+  st.updates += events;
+}
+
+/** Item 9, the pre-before-post term for liquid spikers' in-synapses whose pre did not spike now. */
+function potentiate(st: State, t: number, aPlus: number, dep: number): void {
+  const { spk, inStart, inPre, inSyn, W, J, rowSum, last, trace, NE, NL } = st;
+  const n = st.nSpk;
+  const wMax = STDP.maxWeight;
+  const tn = t + 1;
+  let updates = 0;
+  for (let s = 0; s < n; s++) {
+    const i = spk[s];
+    if (i >= NL) continue;
+    for (let q = inStart[i]; q < inStart[i + 1]; q++) {
+      const j = inPre[q];
+      const trj = trace[j];
+      if (trj === 0 || last[j] === t) continue; // nothing to add, or already done in propagatePlastic
+      updates++;
+      let lp: number, lo: number, hi: number;
+      if (j < NE) {
+        lp = aPlus; lo = 0; hi = wMax;
+      } else if (j < NL) {
+        lp = -dep; lo = -wMax; hi = 0;
+      } else {
+        lp = aPlus; lo = -wMax; hi = wMax;
+      }
+      const k = inSyn[q];
+      const w = W[k];
+      let nw = w + lp * trj;
+      if (nw < lo) nw = lo;
+      else if (nw > hi) nw = hi;
+      if (nw !== w) {
+        W[k] = nw;
+        const dd = nw - w;
+        let d = tn - last[j];
+        if (d > EK_MAX) d = EK_MAX;
+        J[i] += dd * EK[d];
+        rowSum[i] += dd;
+      }
+    }
+  }
+  st.updates += updates;
+}
+
+function applyPulses(st: State, p: Pulses, t: number): void {
+  const { ext } = st;
+  const cur = NEURON.inputCurrent;
+  const input = p.input;
+  for (let k = p.start[t], e = p.start[t + 1]; k < e; k++) ext[input[k]] = cur;
+}
+
+/** Register a spike of neuron n for step tn (items 1–3); returns nothing, updates lists. */
+function registerSpike(st: State, n: number, tn: number): void {
+  let d = tn - st.last[n];
+  if (d > EK_MAX) d = EK_MAX;
+  st.facNext[st.nNext] = 1 - EK[d];
+  st.spkNext[st.nNext++] = n;
+  st.last[n] = tn;
+}
+
+/** Items 6–8 of step t for the liquid, then items 1–3 of step t+1. */
+function updateLiquidStatic(st: State, t: number, T: number): void {
+  const { V, I, R, last, counts, NL } = st;
+  const inv = 1 / NEURON.tauV;
+  const theta = NEURON.threshold;
+  const rfr = NEURON.refractory;
+  const tn = t + 1;
+  const counted = tn < T;
+  for (let i = 0; i < NL; i++) {
+    let v = V[i];
+    v = v + I[i] - v * inv;
+    I[i] *= E1;
+    const r = last[i] === t ? rfr : R[i] - 1;
+    R[i] = r;
+    if (r <= 0 && v >= theta) {
+      registerSpike(st, i, tn);
+      v = 0;
+      if (counted) {
+        counts[i]++;
+        st.liquidSpikes++;
+        if (st.raster !== null) st.raster.push(tn, i);
+      }
+    }
+    V[i] = v;
+  }
+}
+
+/** As updateLiquidStatic, plus the STDP trace (item 10), the J correction and the astrocyte count. */
+function updateLiquidPlastic(st: State, t: number, T: number): void {
+  const { V, I, J, R, last, counts, trace, astroMask, NL } = st;
+  const inv = 1 / NEURON.tauV;
+  const theta = NEURON.threshold;
+  const rfr = NEURON.refractory;
+  const traceA = STDP.a;
+  const traceD = STDP.d;
+  const tn = t + 1;
+  const counted = tn < T;
+  for (let i = 0; i < NL; i++) {
+    let v = V[i];
+    v = v + I[i] - v * inv;
+    I[i] = I[i] * E1 + J[i];
+    J[i] = 0;
+    const spiked = last[i] === t;
+    const r = spiked ? rfr : R[i] - 1;
+    R[i] = r;
+    trace[i] = traceD * (spiked ? trace[i] + traceA : trace[i]);
+    if (r <= 0 && v >= theta) {
+      registerSpike(st, i, tn);
+      v = 0;
+      if (counted) {
+        counts[i]++;
+        st.liquidSpikes++;
+        st.astroNext += astroMask[i];
+        if (st.raster !== null) st.raster.push(tn, i);
+      }
+    }
+    V[i] = v;
+  }
+}
+
+/** Items 6–8 (and 10 when plastic) for the input neurons this sample can touch, then items 1–3 of t+1. */
+function updateInputs(st: State, t: number, T: number, plastic: boolean): void {
+  const { V, R, last, ext, trace, astroMask, activeInputs, NL } = st;
+  const inv = 1 / NEURON.tauV;
+  const theta = NEURON.threshold;
+  const rfr = NEURON.refractory;
+  const traceA = STDP.a;
+  const traceD = STDP.d;
+  const tn = t + 1;
+  const counted = tn < T;
+  const m = st.nActive;
+  for (let a = 0; a < m; a++) {
+    const n = activeInputs[a];
+    const x = n - NL;
+    let v = V[n];
+    v = v + ext[x] - v * inv;
+    ext[x] = 0;
+    const spiked = last[n] === t;
+    const r = spiked ? rfr : R[n] - 1;
+    R[n] = r;
+    if (plastic) {
+      let tr = traceD * (spiked ? trace[n] + traceA : trace[n]);
+      if (tr < 1e-30) tr = 0; // lets long-silent inputs drop out of the active set
+      trace[n] = tr;
+    }
+    if (r <= 0 && v >= theta) {
+      registerSpike(st, n, tn);
+      v = 0;
+      if (counted) {
+        st.inputSpikes++;
+        st.astroNext += astroMask[n];
+        if (st.raster !== null) st.raster.push(tn, n);
+      }
+    }
+    V[n] = v;
   }
 }
 
