@@ -73,3 +73,40 @@ export function encodeBernoulli(rates: ImageRates, sample: number, steps: number
   out.start[steps] = m;
   return out;
 }
+
+/** Reusable scratch for encoding one image at a time. */
+export class ImageEncoder {
+  private readonly index: Int32Array;
+  private readonly p: Float64Array;
+  constructor(readonly pixels: number) {
+    this.index = new Int32Array(pixels);
+    this.p = new Float64Array(pixels);
+  }
+
+  /**
+   * Draw the Bernoulli pulses of image `sample` of `images` (raw 0..255, `pixels` per image),
+   * normalised by R, for `steps` ms.
+   */
+  encode(images: Uint8Array, sample: number, R: number, steps: number, rng: Rng, out: PulseBuffer): PulseBuffer {
+    const { pixels, index, p } = this;
+    const o = sample * pixels;
+    let sum = 0;
+    for (let k = 0; k < pixels; k++) sum += images[o + k];
+    if (sum === 0) throw new Error(`image ${sample} is blank (all pixels 0); the encoding divides by the pixel sum`);
+    let m = 0;
+    for (let k = 0; k < pixels; k++) {
+      const v = images[o + k];
+      if (v === 0) continue;
+      index[m] = k;
+      p[m++] = Math.min(1, v / sum / R);
+    }
+    out.reset(steps);
+    let e = 0;
+    for (let t = 0; t < steps; t++) {
+      out.start[t] = e;
+      for (let q = 0; q < m; q++) if (rng.next() < p[q]) out.push(e++, index[q]);
+    }
+    out.start[steps] = e;
+    return out;
+  }
+}

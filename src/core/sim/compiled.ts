@@ -17,6 +17,8 @@ export interface CompiledNetwork {
   inStart: Int32Array;
   inPre: Int32Array;
   inSyn: Int32Array;
+  /** end of the liquid-pre part of each in-list (liquid pres come first, then input pres) */
+  inLiquidEnd: Int32Array;
   /** synapse id of network.llPre[k] and of network.ilPre[k] */
   llId: Int32Array;
   ilId: Int32Array;
@@ -59,7 +61,13 @@ export function compileNetwork(net: Network): CompiledNetwork {
       inSyn[q] = id;
     }
   }
-  return { NL, NE, NX, N, S, outStart, outPost, inStart, inPre, inSyn, llId, ilId };
+  const inLiquidEnd = new Int32Array(NL);
+  for (let i = 0; i < NL; i++) {
+    let q = inStart[i];
+    while (q < inStart[i + 1] && inPre[q] < NL) q++;
+    inLiquidEnd[i] = q;
+  }
+  return { NL, NE, NX, N, S, outStart, outPost, inStart, inPre, inSyn, inLiquidEnd, llId, ilId };
 }
 
 /** Scatter weights into synapse-id order (float64, the simulator's working precision). */

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// nalsm command line: each command parses its own flags and has its own --help.
+import { UsageError } from './args.js';
+import { runCommand } from './commands/run.js';
+import { simulateCommand } from './commands/simulate.js';
+import { generateCommand } from './commands/generate.js';
+
+const HELP = `nalsm: neuron-astrocyte liquid state machines (Ivanov & Michmizos, NeurIPS 2021)
+
+Usage: nalsm <command> [options]
+
+Commands
+  run        generate a liquid, collect spike counts, train the readout (no options: a short demo)
+  simulate   run given networks and input pulses (e.g. the conformance fixture) and print counts
+  generate   generate a liquid and save it in the nalsm network format
+
+nalsm <command> --help shows each command's options.
+`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  run: runCommand,
+  simulate: simulateCommand,
+  generate: generateCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined) return runCommand([]);
+  if (cmd === '-h' || cmd === '--help' || cmd === 'help') {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const f = COMMANDS[cmd];
+  if (!f) throw new UsageError(`unknown command "${cmd}"; commands: ${Object.keys(COMMANDS).join(', ')} (see nalsm --help)`);
+  return f(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof UsageError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+      if (process.env.NALSM_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+      process.exitCode = 1;
+    }
+  },
+);
