@@ -31,7 +31,7 @@ test('bad flags give exit code 2 and a message that names the flag', () => {
 });
 
 test('every command answers --help', () => {
-  for (const cmd of ['run', 'simulate', 'generate']) {
+  for (const cmd of ['run', 'simulate', 'generate', 'readout']) {
     const r = nalsm(cmd, '--help');
     assert.equal(r.status, 0);
     assert.match(r.stdout, new RegExp(`^nalsm ${cmd}:`));

@@ -4,6 +4,7 @@ import { UsageError } from './args.js';
 import { runCommand } from './commands/run.js';
 import { simulateCommand } from './commands/simulate.js';
 import { generateCommand } from './commands/generate.js';
+import { readoutCommand } from './commands/readout.js';
 
 const HELP = `nalsm: neuron-astrocyte liquid state machines (Ivanov & Michmizos, NeurIPS 2021)
 
@@ -13,6 +14,7 @@ Commands
   run        generate a liquid, collect spike counts, train the readout (no options: a short demo)
   simulate   run given networks and input pulses (e.g. the conformance fixture) and print counts
   generate   generate a liquid and save it in the nalsm network format
+  readout    train the readout again on saved spike counts (nalsm run --save-counts)
 
 nalsm <command> --help shows each command's options.
 `;
@@ -21,6 +23,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   run: runCommand,
   simulate: simulateCommand,
   generate: generateCommand,
+  readout: readoutCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -19,6 +19,7 @@ import { loadFashionMnistNpm, loadFashionMnistIdx } from '../data/fashion.js';
 import { standardSplit, type ImageDataset, type Splits } from '../data/images.js';
 import { WorkerPool, makeJobs, shareBytes } from './pool.js';
 import { writeFileAtomic, writeJsonAtomic, gitCommit, machineInfo } from './results.js';
+import { writeCounts, type CountMatrix } from './counts-file.js';
 
 export type DatasetName = 'mnist' | 'fashion-mnist';
 export const DATASETS: readonly DatasetName[] = ['mnist', 'fashion-mnist'];
@@ -44,16 +45,13 @@ export interface RunOptions {
   outDir: string;
   artifactsDir?: string;
   name?: string;
+  /** keep the spike counts (artifacts/counts.bin) for `nalsm readout` */
+  saveCounts?: boolean;
   command: string;
   onProgress?: (phase: 'init' | 'spikes' | 'readout', done: number, total: number) => void;
   log?: (line: string) => void;
 }
 
-export interface CountMatrix {
-  counts: Uint16Array;
-  labels: Uint8Array;
-  n: number;
-}
 
 export interface RunResult {
   path: string;
@@ -159,6 +157,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
     await pool.close();
   }
   const spikeSeconds = (performance.now() - tSpikes) / 1000;
+  if (o.saveCounts) writeCounts(join(artifacts, 'counts.bin'), NL, counts, { model: o.model, dataset: o.dataset, seed: o.seed, name });
 
   // phase C: readout
   const tReadout = performance.now();

@@ -1,10 +1,12 @@
 import { cpus } from 'node:os';
 import { parseFlags, intFlag, floatFlag, choiceFlag, UsageError } from '../args.js';
 import { makeProgress } from '../progress.js';
-import { runPipeline, DATASETS, type DatasetName } from '../../pipeline/run.js';
+import { join } from 'node:path';
+import { runPipeline, DATASETS, type DatasetName, type RunResult } from '../../pipeline/run.js';
+import { writeJsonAtomic, gitCommit, machineInfo } from '../../pipeline/results.js';
 import { MODEL_NAMES, type ModelName } from '../../core/models.js';
 import { cubeDims, parseDims } from '../../core/network/network.js';
-import type { ReadoutOptimizer } from '../../core/readout/index.js';
+import { READOUT_HELP, READOUT_OPTIONS, readoutFlags } from '../readout-flags.js';
 
 export const RUN_HELP = `nalsm run: generate a liquid, collect spike counts for a dataset, train the readout.
 
@@ -19,7 +21,9 @@ Model and data
   --data DIR         read the dataset's official IDX files from DIR (gz or not)
   --neurons N        liquid size, a cube: 1000 (10x10x10), 8000 (20x20x20)   [1000]
   --dims AxBxC       liquid grid instead of --neurons
-  --weight W         LSM liquid weight, all five synapse blocks (0 < W <= 3) [0.8]
+  --weight W         LSM liquid weight, all five synapse blocks (0 < W <= 3) [0.8];
+                     a list (--weight 0.4,0.6,0.8,1.0,1.2) sweeps it on the same network and
+                     seed, one results JSON per weight plus <name>-sweep.json
   --astro-w W        astrocyte weight w_astro      [0.015 for <= 1,000 neurons, else 0.0075]
   --init-snapshots N phase-A snapshots for plastic models                 [50000]
   --init FILE        reuse a saved W_INI (w-ini.bin of an earlier run) instead of phase A
@@ -27,16 +31,13 @@ Model and data
   --train N --val N --test N   first N samples of each split   [50000 / 10000 / 10000]
 
 Readout
-  --readout R        adadelta (the authors' code) | adam (the paper) | ridge      [adadelta]
-  --epochs E         training epochs                         [5000 adadelta, 150 adam]
-  --lr X             learning rate                           [0.1 adadelta, 0.001 adam]
-  --patience P       stop when validation accuracy has not improved for P epochs [off]
-
+${READOUT_HELP}
 Execution and output
   --workers K        worker threads for the spike counts                 [CPU count]
   --out DIR          results folder: writes DIR/<name>.json atomically    [results]
   --artifacts DIR    where network.bin and w-ini.bin go                   [runs/<name>]
   --name NAME        run name                      [<model>-<dataset>-<neurons>-s<seed>]
+  --save-counts      keep the spike counts (artifacts/counts.bin) for nalsm readout
   --quiet            no progress output
   -h, --help         this help
 `;
@@ -55,14 +56,12 @@ const OPTIONS = {
   train: { type: 'string' },
   val: { type: 'string' },
   test: { type: 'string' },
-  readout: { type: 'string' },
-  epochs: { type: 'string' },
-  lr: { type: 'string' },
-  patience: { type: 'string' },
+  ...READOUT_OPTIONS,
   workers: { type: 'string' },
   out: { type: 'string' },
   artifacts: { type: 'string' },
   name: { type: 'string' },
+  'save-counts': { type: 'boolean' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -79,7 +78,6 @@ export async function runCommand(argv: string[]): Promise<number> {
   const dataset = choiceFlag<DatasetName>(values, 'dataset', 'mnist', DATASETS);
   if (values.neurons !== undefined && values.dims !== undefined) throw new UsageError('give either --neurons or --dims, not both');
   const dims = values.dims !== undefined ? parseDims(String(values.dims)) : cubeDims(intFlag(values, 'neurons', 1000, 1, 1_000_000)!);
-  const optimizer = choiceFlag<ReadoutOptimizer>(values, 'readout', demo ? 'adam' : 'adadelta', ['adadelta', 'adam', 'ridge']);
   const seed = intFlag(values, 'seed', 1, 0)!;
   const sizes = demo
     ? { train: 5000, val: 1000, test: 1000 }
@@ -91,37 +89,64 @@ export async function runCommand(argv: string[]): Promise<number> {
   };
   if (demo) log('demo: nalsm run --model lsm --train 5000 --val 1000 --test 1000 --readout adam --epochs 150 (see nalsm run --help)');
   const command = ['nalsm', 'run', ...argv].join(' ');
-  const r = await runPipeline({
+  const weights = weightList(values.weight);
+  if (weights.length > 1 && model !== 'lsm') throw new UsageError('a --weight list (sweep) applies to --model lsm only');
+  const base = {
     model,
     dataset,
     dataDir: values.data as string | undefined,
     dims,
-    weight: floatFlag(values, 'weight', undefined, 0, 3),
     astroW: floatFlag(values, 'astro-w', undefined, 0, 10),
     seed,
     sizes,
     workers: intFlag(values, 'workers', cpus().length, 1, 256)!,
     initSnapshots: intFlag(values, 'init-snapshots', undefined, 1),
     initFile: values.init as string | undefined,
-    readout: {
-      optimizer,
-      epochs: intFlag(values, 'epochs', optimizer === 'adam' ? 150 : 5000, 1),
-      lr: floatFlag(values, 'lr', undefined, 0, 100),
-      patience: intFlag(values, 'patience', undefined, 1),
-    },
+    readout: readoutFlags(values, demo ? 'adam' : 'adadelta'),
     outDir: (values.out as string | undefined) ?? 'results',
-    artifactsDir: values.artifacts as string | undefined,
-    name: values.name as string | undefined,
+    saveCounts: Boolean(values['save-counts']),
     command,
-    onProgress: (phase, done, total) => progress.update(phase, done, total),
+    onProgress: (phase: 'init' | 'spikes' | 'readout', done: number, total: number) => progress.update(phase, done, total),
     log,
+  };
+  const NL = dims[0] * dims[1] * dims[2];
+  const baseName = (values.name as string | undefined) ?? `${model}-${dataset}-${NL}-s${seed}`;
+  const sweep: Array<{ weight: number | undefined; accuracy: { val: number; test: number }; liquidRateHz: number; results: string }> = [];
+  for (const weight of weights) {
+    const name = weights.length > 1 ? `${baseName}-w${weight}` : baseName;
+    const r = await runPipeline({ ...base, weight, name, artifactsDir: (values.artifacts as string | undefined) ?? join('runs', name) });
+    progress.stop();
+    printSummary(r, model, dataset, NL, seed);
+    const j = r.json as { accuracy: { val: number; test: number }; activity: { liquidRateHz: number } };
+    sweep.push({ weight, accuracy: j.accuracy, liquidRateHz: j.activity.liquidRateHz, results: r.path });
+  }
+  if (weights.length > 1) {
+    const best = sweep.reduce((a, b) => (b.accuracy.val > a.accuracy.val ? b : a));
+    const path = join(base.outDir, `${baseName}-sweep.json`);
+    writeJsonAtomic(path, { kind: 'sweep', model, dataset, neurons: NL, seed, command, commit: gitCommit(), machine: machineInfo(), sweep, bestByValidation: best });
+    process.stdout.write(`sweep: best validation accuracy at weight ${best.weight}: test ${(100 * best.accuracy.test).toFixed(2)} %\n  sweep results: ${path}\n`);
+  }
+  return 0;
+}
+
+function weightList(v: unknown): Array<number | undefined> {
+  if (v === undefined) return [undefined];
+  const parts = String(v).split(',');
+  return parts.map((p) => {
+    const n = Number(p);
+    if (p.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--weight must be a number or a comma-separated list of numbers, got "${v}"`);
+    if (n <= 0 || n > 3) throw new UsageError(`--weight must be between 0 and 3, got ${n}`);
+    return n;
   });
-  progress.stop();
-  const j = r.json as { accuracy: { val: number; test: number }; seconds: Record<string, number>; samplesPerSecond: number; activity: Record<string, number> };
+}
+
+function printSummary(r: RunResult, model: string, dataset: string, NL: number, seed: number): void {
+  const j = r.json as { accuracy: { val: number; test: number }; seconds: Record<string, number>; samplesPerSecond: number; activity: Record<string, number>; model_parameters: { liquidWeight?: number } };
   const pct = (x: number): string => (100 * x).toFixed(2) + ' %';
+  const w = j.model_parameters.liquidWeight !== undefined ? `, weight ${j.model_parameters.liquidWeight}` : '';
   process.stdout.write(
     [
-      `${model} on ${dataset}, ${dims[0] * dims[1] * dims[2]} neurons, seed ${seed}`,
+      `${model} on ${dataset}, ${NL} neurons, seed ${seed}${w}`,
       `  test accuracy ${pct(j.accuracy.test)} (validation ${pct(j.accuracy.val)}; ${r.readout.optimizer} readout, best epoch ${r.readout.bestEpoch} of ${r.readout.epochs})`,
       `  liquid rate ${j.activity.liquidRateHz} Hz, ${j.activity.synapticEventsPerSample} synaptic events per sample`,
       `  time: init ${j.seconds.init} s, spikes ${j.seconds.spikes} s (${j.samplesPerSecond} samples/s), readout ${j.seconds.readout} s, total ${j.seconds.total} s`,
@@ -129,5 +154,4 @@ export async function runCommand(argv: string[]): Promise<number> {
       '',
     ].join('\n'),
   );
-  return 0;
 }
