@@ -1,0 +1,10 @@
+// nalsm for Node: the model core plus the Node adapters (datasets, worker pool, pipeline).
+export * from './core/index.js';
+export { loadMnist, mnistDataDir } from './data/mnist.js';
+export { loadFashionMnistNpm, loadFashionMnistIdx } from './data/fashion.js';
+export { standardSplit, subset, type ImageSet, type ImageDataset, type Splits } from './data/images.js';
+export { readIdxFile, parseIdx, loadIdxImageSet } from './data/idx.js';
+export { loadFixture, parseFixture, type Fixture } from './data/fixture.js';
+export { runPipeline, loadDataset, type RunOptions, type RunResult } from './pipeline/run.js';
+export { WorkerPool, makeJobs } from './pipeline/pool.js';
+export { writeCounts, readCounts } from './pipeline/counts-file.js';
