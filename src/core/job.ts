@@ -7,6 +7,7 @@ import { ImageEncoder } from './encode/bernoulli.js';
 import { PulseBuffer } from './encode/pulses.js';
 import { Simulator, emptyStats, type Raster } from './sim/simulator.js';
 import type { ModelSpec } from './models.js';
+import { astroMask } from './plasticity/astro-mask.js';
 
 export type SplitName = 'train' | 'val' | 'test';
 
@@ -46,6 +47,7 @@ export class JobRunner {
     pixels: number,
   ) {
     this.encoder = new ImageEncoder(pixels);
+    sim.astroMask.set(astroMask(sim.c.NL, sim.c.NX, model.astroDensity, seed));
     this.pulses = new PulseBuffer(steps);
   }
 
@@ -59,10 +61,15 @@ export class JobRunner {
   runSample(data: SplitImages, split: SplitName, index: number, raster: Raster | null = null): Int32Array {
     const p = this.pulsesFor(data, split, index);
     const { sim, model } = this;
-    if (model.phaseB === 'static') return sim.runStatic(p, raster, this.stats);
+    if (model.phaseB === 'static' || index % model.plasticEvery !== 0) return sim.runStatic(p, raster, this.stats);
+    // every plastic sample starts again from W_INI (spec §6.2) with a zero trace (the fixture's convention)
     sim.restoreWeights();
     sim.resetTrace();
-    return sim.runPlastic(p, { rule: 'astro', decay: true, astroW: model.astroW }, raster, this.stats);
+    const rule = model.phaseB === 'astro' ? 'astro' : 'stdp';
+    const counts = sim.runPlastic(p, { rule, decay: true, astroW: model.astroW }, raster, this.stats);
+    // static samples that follow read the working weights: put W_INI back
+    if (model.plasticEvery > 1) sim.restoreWeights();
+    return counts;
   }
 
   /** Run a job; counts are written row by row into `out` ((end − start) × NL, saturating at 65535). */

@@ -9,7 +9,8 @@ import { synapseCounts, type Network } from '../core/network/network.js';
 import { compileNetwork, weightsToIds, weightsFromIds } from '../core/sim/compiled.js';
 import { Simulator } from '../core/sim/simulator.js';
 import { maxNormalisedPixel } from '../core/encode/bernoulli.js';
-import { modelSpec, type ModelName, type ModelSpec } from '../core/models.js';
+import { modelSpec, type ModelName, type ModelSpec, type ModelOptions } from '../core/models.js';
+import { astroMask } from '../core/plasticity/astro-mask.js';
 import type { SplitImages, SplitName, JobTotals } from '../core/job.js';
 import { runPhaseA, type PhaseATrace } from '../core/plasticity/phase-a.js';
 import { trainReadout, type ReadoutOptions, type ReadoutResult } from '../core/readout/index.js';
@@ -33,6 +34,8 @@ export interface RunOptions {
   /** baseline LSM liquid weight */
   weight?: number;
   astroW?: number;
+  /** the other model options: astro density, LSM+STDP phase-B mode, AP-STDP gate */
+  modelOptions?: Partial<ModelOptions>;
   seed: number;
   sizes: { train?: number; val?: number; test?: number };
   workers: number;
@@ -86,7 +89,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
   const t0 = performance.now();
   const log = o.log ?? (() => {});
   const NL = o.dims[0] * o.dims[1] * o.dims[2];
-  const model: ModelSpec = modelSpec(o.model, { weight: o.weight, astroW: o.astroW, neurons: NL });
+  const model: ModelSpec = modelSpec(o.model, { ...o.modelOptions, weight: o.weight, astroW: o.astroW, neurons: NL });
   const ds = loadDataset(o.dataset, o.dataDir);
   const splits = standardSplit(ds, o.sizes);
   const NX = splits.train.rows * splits.train.cols;
@@ -114,10 +117,12 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
     if (model.phaseA !== 'none') {
       const snapshots = o.initSnapshots ?? 50000;
       log(`phase A: ${snapshots} snapshots of ${TIMING.snapshotMs} ms from |W| = ${model.initialWeight}`);
+      sim.astroMask.set(astroMask(NL, NX, model.astroDensity, o.seed));
+      sim.resetCalcium();
       initTrace = runPhaseA(sim, data.train, {
         snapshots,
         seed: o.seed,
-        plasticity: { rule: model.phaseA === 'astro' ? 'astro' : 'stdp', decay: false, astroW: model.astroW },
+        plasticity: { rule: model.phaseA, decay: false, astroW: model.astroW, calcium: model.calcium },
         onProgress: (d) => o.onProgress?.('init', d, snapshots),
         every: 500,
       });

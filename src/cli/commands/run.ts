@@ -4,7 +4,7 @@ import { makeProgress } from '../progress.js';
 import { join } from 'node:path';
 import { runPipeline, DATASETS, type DatasetName, type RunResult } from '../../pipeline/run.js';
 import { writeJsonAtomic, gitCommit, machineInfo } from '../../pipeline/results.js';
-import { MODEL_NAMES, type ModelName } from '../../core/models.js';
+import { MODEL_NAMES, LSM_STDP_PHASE_B, type ModelName, type LsmStdpPhaseB } from '../../core/models.js';
 import { cubeDims, parseDims } from '../../core/network/network.js';
 import { READOUT_HELP, READOUT_OPTIONS, readoutFlags } from '../readout-flags.js';
 
@@ -16,15 +16,20 @@ With no options at all this is the demo: baseline LSM, 1,000 neurons, MNIST subs
 (train 5,000 / validation 1,000 / test 1,000), Adam readout for 150 epochs; about a minute on 2 cores.
 
 Model and data
-  --model M          lsm | nalsm (lsm-stdp and lsm-apstdp: not yet)       [lsm]
+  --model M          lsm | nalsm | lsm-stdp | lsm-apstdp                  [lsm]
   --dataset D        mnist | fashion-mnist                                  [mnist]
   --data DIR         read the dataset's official IDX files from DIR (gz or not)
   --neurons N        liquid size, a cube: 1000 (10x10x10), 8000 (20x20x20)   [1000]
   --dims AxBxC       liquid grid instead of --neurons
-  --weight W         LSM liquid weight, all five synapse blocks (0 < W <= 3) [0.8];
+  --weight W         LSM liquid weight (LSM+AP-STDP: initial weight, default 1.0), all five synapse blocks (0 < W <= 3) [0.8];
                      a list (--weight 0.4,0.6,0.8,1.0,1.2) sweeps it on the same network and
                      seed, one results JSON per weight plus <name>-sweep.json
   --astro-w W        astrocyte weight w_astro      [0.015 for <= 1,000 neurons, else 0.0075]
+  --astro-density D  fraction of input and liquid neurons wired to the astrocyte [1]
+  --lsm-stdp-phase-b static | as-run | plastic-all: LSM+STDP while counting; as-run
+                     is the original's GPU behaviour (only batch slot 0 plastic)   [static]
+  --ap-threshold C   LSM+AP-STDP calcium threshold C_θ, Hz                        [37]
+  --ap-range D       LSM+AP-STDP calcium window ΔC                                [23]
   --init-snapshots N phase-A snapshots for plastic models                 [50000]
   --init FILE        reuse a saved W_INI (w-ini.bin of an earlier run) instead of phase A
   --seed S           one seed for the network, the pulses and phase A     [1]
@@ -50,6 +55,10 @@ const OPTIONS = {
   dims: { type: 'string' },
   weight: { type: 'string' },
   'astro-w': { type: 'string' },
+  'astro-density': { type: 'string' },
+  'lsm-stdp-phase-b': { type: 'string' },
+  'ap-threshold': { type: 'string' },
+  'ap-range': { type: 'string' },
   'init-snapshots': { type: 'string' },
   init: { type: 'string' },
   seed: { type: 'string' },
@@ -90,13 +99,19 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (demo) log('demo: nalsm run --model lsm --train 5000 --val 1000 --test 1000 --readout adam --epochs 150 (see nalsm run --help)');
   const command = ['nalsm', 'run', ...argv].join(' ');
   const weights = weightList(values.weight);
-  if (weights.length > 1 && model !== 'lsm') throw new UsageError('a --weight list (sweep) applies to --model lsm only');
+  if (weights.length > 1 && model !== 'lsm' && model !== 'lsm-apstdp') throw new UsageError('a --weight list (sweep) applies to --model lsm and lsm-apstdp only');
   const base = {
     model,
     dataset,
     dataDir: values.data as string | undefined,
     dims,
     astroW: floatFlag(values, 'astro-w', undefined, 0, 10),
+    modelOptions: {
+      astroDensity: floatFlag(values, 'astro-density', undefined, 0.001, 1),
+      lsmStdpPhaseB: choiceFlag<LsmStdpPhaseB>(values, 'lsm-stdp-phase-b', 'static', LSM_STDP_PHASE_B),
+      apThreshold: floatFlag(values, 'ap-threshold', undefined, 0, 1000),
+      apRange: floatFlag(values, 'ap-range', undefined, 0, 1000),
+    },
     seed,
     sizes,
     workers: intFlag(values, 'workers', cpus().length, 1, 256)!,

@@ -12,6 +12,7 @@
 import { NEURON, STDP, ASTRO } from '../params.js';
 import type { Pulses } from '../encode/pulses.js';
 import type { CompiledNetwork } from './compiled.js';
+import type { SimulatorLike } from './types.js';
 
 const EK_MAX = 1023;
 /** e^{−k}: Δ is an integer number of steps */
@@ -23,8 +24,13 @@ const EK = (() => {
 const E1 = EK[1];
 
 export interface PlasticityConfig {
-  /** 'astro': depression at the astrocyte's rate A (NALSM); 'stdp': depression = potentiation = A+ */
-  rule: 'astro' | 'stdp';
+  /**
+   * 'astro': depression at the astrocyte's rate A (NALSM); 'stdp': depression = potentiation = A+
+   * (LSM+STDP); 'apstdp': A+ both ways, each term gated by the post's calcium (LSM+AP-STDP, spec §7)
+   */
+  rule: 'astro' | 'stdp' | 'apstdp';
+  /** AP-STDP: potentiation only while C_post ∈ (θ, θ+Δ), depression only while C_post ∈ (θ−Δ, θ) */
+  calcium?: CalciumGate;
   /** spike-count phase: A+, A, w, b decay by lrDecay after every step; phase-A snapshots: no decay */
   decay: boolean;
   aPlus?: number;
@@ -33,6 +39,15 @@ export interface PlasticityConfig {
   astroW?: number;
   astroTau?: number;
   astroBiasOffset?: number;
+}
+
+export interface CalciumGate {
+  /** C_θ in Hz (spec §7.4: 37 for MNIST) */
+  threshold: number;
+  /** ΔC (spec §7.4: 19–25 for MNIST) */
+  range: number;
+  /** τ_C in ms (1000) */
+  tau?: number;
 }
 
 export interface SampleStats {
@@ -73,7 +88,7 @@ export class Raster {
   }
 }
 
-export class Simulator {
+export class Simulator implements SimulatorLike {
   readonly c: CompiledNetwork;
   /** working weights, by synapse id */
   readonly W: Float64Array;
@@ -89,6 +104,8 @@ export class Simulator {
   readonly counts: Int32Array;
   /** astrocyte mask: +1 liquid, −1 input, 0 not connected to the astrocyte */
   readonly astroMask: Int8Array;
+  /** AP-STDP calcium per liquid neuron; like W and the trace it is never reset by a sample */
+  readonly calcium: Float64Array;
   private readonly I: Float64Array;
   private readonly J: Float64Array;
   private readonly R: Int32Array;
@@ -110,6 +127,7 @@ export class Simulator {
     this.astroMask = new Int8Array(N);
     this.astroMask.fill(1, 0, NL);
     this.astroMask.fill(-1, NL, N);
+    this.calcium = new Float64Array(NL);
     this.I = new Float64Array(NL);
     this.J = new Float64Array(NL);
     this.R = new Int32Array(N);
@@ -155,6 +173,10 @@ export class Simulator {
 
   resetTrace(): void {
     this.trace.fill(0);
+  }
+
+  resetCalcium(): void {
+    this.calcium.fill(0);
   }
 
   /** Reset V, R, Δ and the running current; collect the inputs this sample can touch. */
@@ -242,6 +264,10 @@ export class Simulator {
     st.nSpk = 0;
     const T = p.steps;
     const astro = plastic && cfg.rule === 'astro';
+    const gated = plastic && cfg.rule === 'apstdp';
+    if (gated && !cfg.calcium) throw new Error("rule 'apstdp' needs calcium gate parameters (threshold, range)");
+    const tauC = cfg?.calcium?.tau ?? 1000;
+    const gate = cfg?.calcium ? gateOf(cfg.calcium) : NO_GATE;
     const decay = plastic && cfg.decay;
     const lrDecay = cfg?.lrDecay ?? STDP.lrDecay;
     const tau = cfg?.astroTau ?? ASTRO.tau;
@@ -251,7 +277,11 @@ export class Simulator {
     let bA = aPlus * (1 + (cfg?.astroBiasOffset ?? ASTRO.biasOffset));
     let astroNow = 0;
     for (let t = 0; t < T; t++) {
-      if (plastic) {
+      if (gated) {
+        updateCalcium(st, t, tauC);
+        propagateGated(st, t, aPlus, gate);
+        potentiateGated(st, t, aPlus, gate);
+      } else if (plastic) {
         const dep = astro ? A : aPlus;
         propagatePlastic(st, t, aPlus, dep);
         potentiate(st, t, aPlus, dep);
@@ -313,6 +343,7 @@ class State {
   ext: Float64Array;
   counts: Int32Array;
   astroMask: Int8Array;
+  calcium: Float64Array;
   activeInputs: Int32Array;
   spk: Int32Array;
   spkNext: Int32Array;
@@ -346,6 +377,7 @@ class State {
     this.trace = sim.trace;
     this.counts = sim.counts;
     this.astroMask = sim.astroMask;
+    this.calcium = sim.calcium;
     this.rowSum = b.rowSum;
     this.I = b.I;
     this.J = b.J;
@@ -504,6 +536,92 @@ function potentiateRange(
   J[i] += dJ;
   rowSum[i] += dRow;
   return updates;
+}
+
+/** Calcium gate windows, as open intervals (the original's ceil masks). */
+interface Gate {
+  ltpLo: number;
+  ltpHi: number;
+  ltdLo: number;
+  ltdHi: number;
+}
+const NO_GATE: Gate = { ltpLo: 0, ltpHi: 0, ltdLo: 0, ltdHi: 0 };
+function gateOf(c: CalciumGate): Gate {
+  return { ltpLo: c.threshold, ltpHi: c.threshold + c.range, ltdLo: c.threshold - c.range, ltdHi: c.threshold };
+}
+
+/** Item 4 (AP-STDP): C ← C − C/τ_C + S, including this step's spike, before the weight update. */
+function updateCalcium(st: State, t: number, tau: number): void {
+  const { calcium, last, NL } = st;
+  for (let i = 0; i < NL; i++) {
+    const c = calcium[i];
+    calcium[i] = c - c / tau + (last[i] === t ? 1 : 0);
+  }
+}
+
+/** One STDP term through the post's calcium gate: increases need the LTP window, decreases the LTD window. */
+function gated(x: number, ltp: boolean, ltd: boolean): number {
+  return x > 0 ? (ltp ? x : 0) : x < 0 ? (ltd ? x : 0) : 0;
+}
+
+/** As propagatePlastic for AP-STDP: rates ±A+, both terms gated by the post's calcium, summed, clipped once. */
+function propagateGated(st: State, t: number, aPlus: number, g: Gate): void {
+  const { spk, fac, outStart, outPost, W, I, J, rowSum, last, trace, calcium, NE, NL } = st;
+  const n = st.nSpk;
+  const wMax = STDP.maxWeight;
+  let events = 0;
+  for (let s = 0; s < n; s++) {
+    const j = spk[s];
+    const f = fac[s];
+    const inh = j >= NE && j < NL;
+    const lp = inh ? -aPlus : aPlus;
+    const ld = inh ? aPlus : -aPlus;
+    const lo = j < NE ? 0 : -wMax;
+    const hi = inh ? 0 : wMax;
+    const lpt = lp * trace[j];
+    const a = outStart[j];
+    const b = outStart[j + 1];
+    events += b - a;
+    for (let k = a; k < b; k++) {
+      const i = outPost[k];
+      const w = W[k];
+      I[i] += w * f;
+      const c = calcium[i];
+      const ltp = c > g.ltpLo && c < g.ltpHi;
+      const ltd = c > g.ltdLo && c < g.ltdHi;
+      let nw = w + (gated(last[i] === t ? lpt : 0, ltp, ltd) + gated(ld * trace[i], ltp, ltd));
+      if (nw < lo) nw = lo;
+      else if (nw > hi) nw = hi;
+      if (nw !== w) {
+        W[k] = nw;
+        const dd = nw - w;
+        J[i] += dd * E1;
+        rowSum[i] += dd;
+      }
+    }
+  }
+  st.events += events;
+  st.updates += events;
+}
+
+/** As potentiate for AP-STDP. */
+function potentiateGated(st: State, t: number, aPlus: number, g: Gate): void {
+  const { spk, inStart, inPre, inSyn, inLiquidEnd, actStart, actPre, actSyn, calcium, NL } = st;
+  const n = st.nSpk;
+  let updates = 0;
+  for (let s = 0; s < n; s++) {
+    const i = spk[s];
+    if (i >= NL) continue;
+    const c = calcium[i];
+    const ltp = c > g.ltpLo && c < g.ltpHi;
+    const ltd = c > g.ltdLo && c < g.ltdHi;
+    // a term of sign ±: E and input pres potentiate (+A+), I pres depress (−A+)
+    const dep = ltd ? aPlus : 0;
+    const pot = ltp ? aPlus : 0;
+    updates += potentiateRange(st, i, t, pot, dep, inPre, inSyn, inStart[i], inLiquidEnd[i]);
+    updates += potentiateRange(st, i, t, pot, dep, actPre, actSyn, actStart[i], actStart[i + 1]);
+  }
+  st.updates += updates;
 }
 
 function applyPulses(st: State, p: Pulses, t: number): void {
