@@ -7,7 +7,6 @@ import { encodeNetwork } from '../core/network/format.js';
 import { uniformWeights, encodeWeights, decodeWeights } from '../core/network/weights.js';
 import { synapseCounts, type Network } from '../core/network/network.js';
 import { compileNetwork, weightsToIds, weightsFromIds } from '../core/sim/compiled.js';
-import { Simulator } from '../core/sim/simulator.js';
 import { maxNormalisedPixel } from '../core/encode/bernoulli.js';
 import { modelSpec, type ModelName, type ModelSpec, type ModelOptions } from '../core/models.js';
 import { astroMask } from '../core/plasticity/astro-mask.js';
@@ -21,6 +20,9 @@ import { standardSplit, type ImageDataset, type Splits } from '../data/images.js
 import { WorkerPool, makeJobs, shareBytes } from './pool.js';
 import { writeFileAtomic, writeJsonAtomic, gitCommit, machineInfo } from './results.js';
 import { writeCounts, type CountMatrix } from './counts-file.js';
+import { writeRasters } from './rasters-file.js';
+import { JobRunner } from '../core/job.js';
+import { Simulator, Raster } from '../core/sim/simulator.js';
 
 export type DatasetName = 'mnist' | 'fashion-mnist';
 export const DATASETS: readonly DatasetName[] = ['mnist', 'fashion-mnist'];
@@ -162,6 +164,10 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
     await pool.close();
   }
   const spikeSeconds = (performance.now() - tSpikes) / 1000;
+  // rasters of 20 test samples spread over the split (the authors recorded 20 per batch), for σ_BF and the report;
+  // the same job runner as the workers, so these are exactly the runs that produced the counts
+  const recorded = recordRasters(new JobRunner(sim, model, o.seed, TIMING.sampleMs, NX), data.test, 20);
+  writeRasters(join(artifacts, 'rasters.bin'), { NL, NX, steps: TIMING.sampleMs, split: 'test', labels: recorded.samples.map((s) => splits.test.labels[s]), ...recorded });
   if (o.saveCounts) writeCounts(join(artifacts, 'counts.bin'), NL, counts, { model: o.model, dataset: o.dataset, seed: o.seed, name });
 
   // phase C: readout
@@ -261,4 +267,17 @@ function downsampleCurve(tr: PhaseATrace, bins: number): { snapshot: number[]; l
     out.astroA.push(round(A / (e - a), 5));
   }
   return out;
+}
+
+/** Re-simulate `count` samples spread evenly over a split, recording every spike. */
+function recordRasters(runner: JobRunner, data: SplitImages, count: number): { samples: number[]; offset: Int32Array; t: Int32Array; n: Int32Array } {
+  const k = Math.min(count, data.n);
+  const samples = Array.from({ length: k }, (_, q) => Math.floor((q * data.n) / k));
+  const raster = new Raster();
+  const offset = new Int32Array(k + 1);
+  samples.forEach((s, q) => {
+    runner.runSample(data, 'test', s, raster);
+    offset[q + 1] = raster.length;
+  });
+  return { samples, offset, t: raster.t.slice(0, raster.length), n: raster.n.slice(0, raster.length) };
 }
