@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import { parseFlags, UsageError } from '../args.js';
+import { loadRunOrSweep, NotARunError, type ExistingRun } from '../../pipeline/existing-run.js';
+import { compareRows, formatTable, writeComparison } from '../../report/compare.js';
+
+export const COMPARE_HELP = `nalsm compare: compare finished runs: a table (model, weight, σ_BF, accuracy) and plots of
+test accuracy against the branching factor σ_BF (paper Fig. 2B) and, for LSM weight sweeps,
+accuracy and σ_BF against the liquid weight.
+
+Usage: nalsm compare RUN... [options]
+
+Each RUN is a results file (results/<name>.json), a run name looked up in --results, or a sweep
+summary (<name>-sweep.json from nalsm run --weight a,b,c), which stands for all its runs.
+σ_BF is computed from each run's rasters.bin (or read from <name>-bf.json of nalsm analyze bf).
+Outputs of nalsm analyze, readout and compare among the arguments (e.g. from results/*.json) are
+skipped with a note.
+
+  --out DIR          write compare.json, compare.html and the figures (SVG) there
+                                                                   [<results>/compare]
+  --results DIR      where run names are looked up                                  [results]
+  -h, --help         this help
+`;
+
+export async function compareCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags('compare', argv, {
+    out: { type: 'string' },
+    results: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(COMPARE_HELP);
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError('nalsm compare needs at least one RUN (results JSON, run name or sweep summary) (see nalsm compare --help)');
+  const resultsDir = (values.results as string | undefined) ?? 'results';
+  const runs: ExistingRun[] = [];
+  const seen = new Set<string>();
+  const skipped: string[] = [];
+  for (const spec of positionals) {
+    let r;
+    try {
+      r = loadRunOrSweep(spec, resultsDir);
+    } catch (e) {
+      // analysis outputs next to the runs (results/*.json): skip them, say so
+      if (e instanceof NotARunError && e.kind !== undefined) {
+        skipped.push(`${spec} (a "${e.kind}" file)`);
+        continue;
+      }
+      throw e;
+    }
+    const list = r.kind === 'run' ? [r.run] : r.runs.map((p) => {
+      const x = loadRunOrSweep(p, resultsDir);
+      if (x.kind !== 'run') throw new Error(`${r.path}: lists ${p}, which is not a run results file`);
+      return x.run;
+    });
+    for (const run of list) {
+      if (seen.has(run.path)) continue;
+      seen.add(run.path);
+      runs.push(run);
+    }
+  }
+  if (skipped.length) process.stderr.write(`skipped, not run results: ${skipped.join(', ')}\n`);
+  if (runs.length === 0) throw new UsageError(`nalsm compare: no run results among the arguments (skipped ${skipped.join(', ')})`);
+  const rows = compareRows(runs);
+  process.stdout.write(formatTable(rows));
+  const outDir = (values.out as string | undefined) ?? join(resultsDir, 'compare');
+  const w = await writeComparison(rows, outDir, { command: ['nalsm', 'compare', ...argv].join(' ') });
+  const missing = w.figures.filter((f) => !f.svg).map((f) => `${f.id} (${f.note})`);
+  process.stdout.write([`  written: ${w.json}, ${w.html}${w.svgs.length ? ', ' + w.svgs.join(', ') : ''}`, ...(missing.length ? [`  not drawn: ${missing.join('; ')}`] : []), ''].join('\n'));
+  return 0;
+}
