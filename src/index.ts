@@ -8,3 +8,7 @@ export { loadFixture, parseFixture, type Fixture } from './data/fixture.js';
 export { runPipeline, loadDataset, type RunOptions, type RunResult } from './pipeline/run.js';
 export { WorkerPool, makeJobs } from './pipeline/pool.js';
 export { writeCounts, readCounts } from './pipeline/counts-file.js';
+export { writeRunReport, buildRunReport } from './report/report.js';
+export { writeComparison, compareRows } from './report/compare.js';
+export { loadRun, simulateImages } from './pipeline/existing-run.js';
+export { readRasters, writeRasters } from './pipeline/rasters-file.js';

@@ -5,7 +5,8 @@
 import { Rng } from './rng.js';
 import { ImageEncoder } from './encode/bernoulli.js';
 import { PulseBuffer } from './encode/pulses.js';
-import { Simulator, emptyStats, type Raster } from './sim/simulator.js';
+import { emptyStats, type Raster } from './sim/simulator.js';
+import type { SimulatorLike } from './sim/types.js';
 import type { ModelSpec } from './models.js';
 import { astroMask } from './plasticity/astro-mask.js';
 
@@ -40,7 +41,7 @@ export class JobRunner {
   private readonly stats = emptyStats();
 
   constructor(
-    readonly sim: Simulator,
+    readonly sim: SimulatorLike,
     readonly model: ModelSpec,
     readonly seed: number,
     readonly steps: number,

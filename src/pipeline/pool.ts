@@ -2,6 +2,7 @@
 // each job returns its counts, which land in the split's count matrix at the job's rows.
 import { Worker } from 'node:worker_threads';
 import type { ModelSpec } from '../core/models.js';
+import type { SimBackend } from '../core/sim/types.js';
 import type { SampleJob, SplitImages, SplitName, JobTotals } from '../core/job.js';
 
 export interface WorkerInit {
@@ -12,6 +13,8 @@ export interface WorkerInit {
   steps: number;
   pixels: number;
   splits: Partial<Record<SplitName, SplitImages>>;
+  /** simulator backend: 'auto' (wasm when available), 'wasm' or 'js'; all give identical counts */
+  backend?: SimBackend;
 }
 
 export interface JobReply {

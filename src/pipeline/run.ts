@@ -22,7 +22,8 @@ import { writeFileAtomic, writeJsonAtomic, gitCommit, machineInfo } from './resu
 import { writeCounts, type CountMatrix } from './counts-file.js';
 import { writeRasters } from './rasters-file.js';
 import { JobRunner } from '../core/job.js';
-import { Simulator, Raster } from '../core/sim/simulator.js';
+import { Raster } from '../core/sim/simulator.js';
+import { createSimulator, simulatorBackend, type SimBackend } from '../core/sim/types.js';
 
 export type DatasetName = 'mnist' | 'fashion-mnist';
 export const DATASETS: readonly DatasetName[] = ['mnist', 'fashion-mnist'];
@@ -41,6 +42,8 @@ export interface RunOptions {
   seed: number;
   sizes: { train?: number; val?: number; test?: number };
   workers: number;
+  /** simulator backend (default 'auto': wasm when available); every backend gives identical counts */
+  backend?: SimBackend;
   /** phase-A snapshots (default 50,000) */
   initSnapshots?: number;
   /** reuse a saved W_INI instead of running phase A */
@@ -107,7 +110,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
 
   // phase A: W_INI (plastic models), or the static weights (baseline LSM)
   const tInit = performance.now();
-  const sim = new Simulator(c);
+  const sim = createSimulator(c, { backend: o.backend });
   let initTrace: PhaseATrace | null = null;
   let initSource = 'uniform';
   if (model.phaseA !== 'none' && o.initFile) {
@@ -145,6 +148,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
     steps: TIMING.sampleMs,
     pixels: NX,
     splits: data,
+    backend: o.backend,
   });
   const order: SplitName[] = ['val', 'test', 'train'];
   const counts = {} as Record<SplitName, CountMatrix>;
@@ -195,7 +199,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
     seed: o.seed,
     commit: gitCommit(),
     command: o.command,
-    machine: { ...machineInfo(), workers: o.workers },
+    machine: { ...machineInfo(), workers: o.workers, simulator: simulatorBackend(sim) },
     seconds: { init: round(initSeconds), spikes: round(spikeSeconds), readout: round(readoutSeconds), total: round(total) },
     samplesPerSecond: round(totalSamples / spikeSeconds),
     model_parameters: { ...model, liquidWeight: model.phaseA === 'none' ? model.initialWeight : undefined, initSource },

@@ -3,14 +3,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { decodeNetwork } from '../core/network/format.js';
 import { compileNetwork } from '../core/sim/compiled.js';
-import { Simulator } from '../core/sim/simulator.js';
+import { createSimulator } from '../core/sim/types.js';
 import { JobRunner, type SampleJob, type JobTotals } from '../core/job.js';
 import type { WorkerInit, JobReply } from './pool.js';
 
 const init = workerData as WorkerInit;
 const net = decodeNetwork(init.network, 'worker network');
 const c = compileNetwork(net);
-const sim = new Simulator(c);
+const sim = createSimulator(c, { backend: init.backend });
 sim.setWeights(init.weights);
 const runner = new JobRunner(sim, init.model, init.seed, init.steps, init.pixels);
 

@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import { parseFlags, intFlag, floatFlag, choiceFlag, UsageError } from '../args.js';
 import { makeProgress } from '../progress.js';
 import { join } from 'node:path';
+import type { SimBackend } from '../../core/sim/types.js';
 import { runPipeline, DATASETS, type DatasetName, type RunResult } from '../../pipeline/run.js';
 import { writeJsonAtomic, gitCommit, machineInfo } from '../../pipeline/results.js';
 import { MODEL_NAMES, LSM_STDP_PHASE_B, type ModelName, type LsmStdpPhaseB } from '../../core/models.js';
@@ -39,6 +40,7 @@ Readout
 ${READOUT_HELP}
 Execution and output
   --workers K        worker threads for the spike counts                 [CPU count]
+  --backend B        simulator: auto | wasm | js (identical counts)          [auto]
   --out DIR          results folder: writes DIR/<name>.json atomically    [results]
   --artifacts DIR    where network.bin and w-ini.bin go                   [runs/<name>]
   --name NAME        run name                      [<model>-<dataset>-<neurons>-s<seed>]
@@ -67,6 +69,7 @@ const OPTIONS = {
   test: { type: 'string' },
   ...READOUT_OPTIONS,
   workers: { type: 'string' },
+  backend: { type: 'string' },
   out: { type: 'string' },
   artifacts: { type: 'string' },
   name: { type: 'string' },
@@ -115,6 +118,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     seed,
     sizes,
     workers: intFlag(values, 'workers', cpus().length, 1, 256)!,
+    backend: choiceFlag<SimBackend>(values, 'backend', 'auto', ['auto', 'wasm', 'js']),
     initSnapshots: intFlag(values, 'init-snapshots', undefined, 1),
     initFile: values.init as string | undefined,
     readout: readoutFlags(values, demo ? 'adam' : 'adadelta'),

@@ -4,7 +4,8 @@ import { decodeNetwork } from '../../core/network/format.js';
 import { decodeWeights, uniformWeights, type Weights } from '../../core/network/weights.js';
 import type { Network } from '../../core/network/network.js';
 import { compileNetwork, weightsToIds } from '../../core/sim/compiled.js';
-import { Simulator, emptyStats } from '../../core/sim/simulator.js';
+import { emptyStats } from '../../core/sim/simulator.js';
+import { createSimulator, type SimBackend } from '../../core/sim/types.js';
 import { parseFixture, type Fixture } from '../../data/fixture.js';
 import { readJsonMaybeGz, parsePulseSamples } from '../../data/pulses-file.js';
 import { writeJsonAtomic } from '../../pipeline/results.js';
@@ -21,6 +22,7 @@ Usage: nalsm simulate --network FILE --pulses FILE [options]
   --weight W       uniform liquid weight instead of --weights                 [0.8]
   --astro-w W      astrocyte weight for --model nalsm                         [0.015]
   --out FILE       write the counts as JSON (atomically); default: a summary on stdout
+  --backend B      auto | wasm | js (identical counts; wasm is faster)     [auto]
   --check          with a fixture: compare with its expected counts, exit 1 on any difference
   -h, --help       this help
 `;
@@ -34,6 +36,7 @@ const OPTIONS = {
   'astro-w': { type: 'string' },
   out: { type: 'string' },
   check: { type: 'boolean' },
+  backend: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -62,7 +65,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   const pulsePath = String(values.pulses);
   const samples = parsePulseSamples(readJsonMaybeGz(pulsePath), net.NX, pulsePath);
   const c = compileNetwork(net);
-  const sim = new Simulator(c);
+  const sim = createSimulator(c, { backend: choiceFlag<SimBackend>(values, 'backend', 'auto', ['auto', 'wasm', 'js']) });
   sim.setWeights(weightsToIds(c, weights));
   const astroW = floatFlag(values, 'astro-w', fixture?.astroW0 ?? ASTRO.w1000, 0, 10)!;
   const stats = emptyStats();

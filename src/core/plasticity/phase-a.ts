@@ -4,7 +4,8 @@
 import { Rng } from '../rng.js';
 import { ImageEncoder } from '../encode/bernoulli.js';
 import { PulseBuffer } from '../encode/pulses.js';
-import { Simulator, emptyStats, type PlasticityConfig } from '../sim/simulator.js';
+import { emptyStats, type PlasticityConfig } from '../sim/simulator.js';
+import type { SimulatorLike } from '../sim/types.js';
 import { TIMING } from '../params.js';
 import type { SplitImages } from '../job.js';
 
@@ -27,7 +28,7 @@ export interface PhaseATrace {
 }
 
 /** Runs phase A in place on `sim` (its working weights become W_INI, committed as the start point). */
-export function runPhaseA(sim: Simulator, train: SplitImages, opts: PhaseAOptions): PhaseATrace {
+export function runPhaseA(sim: SimulatorLike, train: SplitImages, opts: PhaseAOptions): PhaseATrace {
   const steps = opts.steps ?? TIMING.snapshotMs;
   const n = opts.snapshots;
   const encoder = new ImageEncoder(train.pixels);
