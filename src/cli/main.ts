@@ -5,6 +5,10 @@ import { runCommand } from './commands/run.js';
 import { simulateCommand } from './commands/simulate.js';
 import { generateCommand } from './commands/generate.js';
 import { readoutCommand } from './commands/readout.js';
+import { dataCommand } from './commands/data.js';
+import { analyzeCommand } from './commands/analyze.js';
+import { reportCommand } from './commands/report.js';
+import { compareCommand } from './commands/compare.js';
 
 const HELP = `nalsm: neuron-astrocyte liquid state machines (Ivanov & Michmizos, NeurIPS 2021)
 
@@ -15,6 +19,10 @@ Commands
   simulate   run given networks and input pulses (e.g. the conformance fixture) and print counts
   generate   generate a liquid and save it in the nalsm network format
   readout    train the readout again on saved spike counts (nalsm run --save-counts)
+  data       event data: saccade-mnist (a SYNTHETIC N-MNIST stand-in from MNIST), info on a folder
+  analyze    measures of a finished run: bf (branching factor), rates, kq (kernel quality)
+  report     an HTML report of a finished run (self-contained, with SVG figures)
+  compare    compare runs: table, accuracy vs branching factor, LSM weight sweeps
 
 nalsm <command> --help shows each command's options.
 `;
@@ -24,6 +32,10 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   simulate: simulateCommand,
   generate: generateCommand,
   readout: readoutCommand,
+  data: dataCommand,
+  analyze: analyzeCommand,
+  report: reportCommand,
+  compare: compareCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
