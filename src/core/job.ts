@@ -5,6 +5,7 @@
 import { Rng } from './rng.js';
 import { ImageEncoder } from './encode/bernoulli.js';
 import { PulseBuffer } from './encode/pulses.js';
+import { eventSample, eventsToPulses, type EventSet } from './encode/events.js';
 import { emptyStats, type Raster } from './sim/simulator.js';
 import type { SimulatorLike } from './sim/types.js';
 import type { ModelSpec } from './models.js';
@@ -14,12 +15,22 @@ export type SplitName = 'train' | 'val' | 'test';
 
 /** An image split as the simulator needs it: raw pixels and the split's normaliser R. */
 export interface SplitImages {
+  kind?: 'images';
   images: Uint8Array;
   pixels: number;
   n: number;
   /** spec §3.1: max of x/Σx over the reference set (all training images for train and val; the test set for test) */
   R: number;
 }
+
+/** An event split (N-MNIST-style): binned events per sample, pulsed as they are (spec §3.2). */
+export interface SplitEvents {
+  kind: 'events';
+  set: EventSet;
+  n: number;
+}
+
+export type SplitData = SplitImages | SplitEvents;
 
 export interface SampleJob {
   split: SplitName;
@@ -52,14 +63,15 @@ export class JobRunner {
     this.pulses = new PulseBuffer(steps);
   }
 
-  /** Pulses of one sample: its own random stream, keyed by (seed, split, index). */
-  pulsesFor(data: SplitImages, split: SplitName, index: number): PulseBuffer {
+  /** Pulses of one sample: events as recorded, or Bernoulli draws from its own stream keyed by (seed, split, index). */
+  pulsesFor(data: SplitData, split: SplitName, index: number): PulseBuffer {
+    if (data.kind === 'events') return eventsToPulses(eventSample(data.set, index), { from: 0, steps: this.steps }, this.pulses);
     const rng = new Rng(this.seed, 'pulses', split, index);
     return this.encoder.encode(data.images, index, data.R, this.steps, rng, this.pulses);
   }
 
   /** Simulate one sample; counts are in sim.counts afterwards. */
-  runSample(data: SplitImages, split: SplitName, index: number, raster: Raster | null = null): Int32Array {
+  runSample(data: SplitData, split: SplitName, index: number, raster: Raster | null = null): Int32Array {
     const p = this.pulsesFor(data, split, index);
     const { sim, model } = this;
     if (model.phaseB === 'static' || index % model.plasticEvery !== 0) return sim.runStatic(p, raster, this.stats);
@@ -74,7 +86,7 @@ export class JobRunner {
   }
 
   /** Run a job; counts are written row by row into `out` ((end − start) × NL, saturating at 65535). */
-  run(data: SplitImages, job: SampleJob, out: Uint16Array, totals: JobTotals): void {
+  run(data: SplitData, job: SampleJob, out: Uint16Array, totals: JobTotals): void {
     const NL = this.sim.c.NL;
     if (job.start < 0 || job.end > data.n || job.start > job.end)
       throw new Error(`job ${job.split} ${job.start}..${job.end} is outside 0..${data.n}`);

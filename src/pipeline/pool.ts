@@ -3,7 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ModelSpec } from '../core/models.js';
 import type { SimBackend } from '../core/sim/types.js';
-import type { SampleJob, SplitImages, SplitName, JobTotals } from '../core/job.js';
+import type { SampleJob, SplitData, SplitName, JobTotals } from '../core/job.js';
 
 export interface WorkerInit {
   network: Uint8Array;
@@ -12,7 +12,7 @@ export interface WorkerInit {
   seed: number;
   steps: number;
   pixels: number;
-  splits: Partial<Record<SplitName, SplitImages>>;
+  splits: Partial<Record<SplitName, SplitData>>;
   /** simulator backend: 'auto' (wasm when available), 'wasm' or 'js'; all give identical counts */
   backend?: SimBackend;
 }

@@ -10,7 +10,7 @@ import { compileNetwork, weightsToIds, weightsFromIds } from '../core/sim/compil
 import { maxNormalisedPixel } from '../core/encode/bernoulli.js';
 import { modelSpec, type ModelName, type ModelSpec, type ModelOptions } from '../core/models.js';
 import { astroMask } from '../core/plasticity/astro-mask.js';
-import type { SplitImages, SplitName, JobTotals } from '../core/job.js';
+import type { SplitImages, SplitData, SplitName, JobTotals } from '../core/job.js';
 import { runPhaseA, type PhaseATrace } from '../core/plasticity/phase-a.js';
 import { trainReadout, type ReadoutOptions, type ReadoutResult } from '../core/readout/index.js';
 import { TIMING } from '../core/params.js';
@@ -18,6 +18,9 @@ import { loadMnist } from '../data/mnist.js';
 import { loadFashionMnistNpm, loadFashionMnistIdx } from '../data/fashion.js';
 import { standardSplit, type ImageDataset, type Splits } from '../data/images.js';
 import { WorkerPool, makeJobs, shareBytes } from './pool.js';
+import { loadNmnistSplits } from '../data/nmnist.js';
+import { NMNIST_INPUTS, NMNIST_INIT_MS, type EventSet } from '../core/encode/events.js';
+import type { SplitEvents } from '../core/job.js';
 import { writeFileAtomic, writeJsonAtomic, gitCommit, machineInfo } from './results.js';
 import { writeCounts, type CountMatrix } from './counts-file.js';
 import { writeRasters } from './rasters-file.js';
@@ -25,8 +28,8 @@ import { JobRunner } from '../core/job.js';
 import { Raster } from '../core/sim/simulator.js';
 import { createSimulator, simulatorBackend, type SimBackend } from '../core/sim/types.js';
 
-export type DatasetName = 'mnist' | 'fashion-mnist';
-export const DATASETS: readonly DatasetName[] = ['mnist', 'fashion-mnist'];
+export type DatasetName = 'mnist' | 'fashion-mnist' | 'nmnist';
+export const DATASETS: readonly DatasetName[] = ['mnist', 'fashion-mnist', 'nmnist'];
 
 export interface RunOptions {
   model: ModelName;
@@ -84,6 +87,42 @@ function splitImages(s: Splits, R: { train: number; test: number }): Record<Spli
   };
 }
 
+interface LoadedSplits {
+  data: Record<SplitName, SplitData>;
+  labels: Record<SplitName, Uint8Array>;
+  NX: number;
+  /** the name results carry: 'saccade-mnist' when an N-MNIST-layout folder is the synthetic stand-in */
+  datasetLabel: string;
+  encoding: Record<string, unknown>;
+}
+
+function loadSplits(o: RunOptions, log: (s: string) => void): LoadedSplits {
+  if (o.dataset === 'nmnist') {
+    if (!o.dataDir) throw new Error('--dataset nmnist needs --data DIR (a folder with Train/0..9/*.bin and Test/0..9/*.bin; nalsm data saccade-mnist makes a synthetic one)');
+    const ev = loadNmnistSplits(o.dataDir, o.sizes, { shared: true, maxMs: NMNIST_INIT_MS });
+    if (ev.synthetic) log(`data: ${o.dataDir} is saccade-MNIST, a SYNTHETIC stand-in made from MNIST images, not N-MNIST`);
+    const wrap = (set: EventSet): SplitEvents => ({ kind: 'events', set, n: set.n });
+    return {
+      data: { train: wrap(ev.train), val: wrap(ev.val), test: wrap(ev.test) },
+      labels: { train: ev.train.labels, val: ev.val.labels, test: ev.test.labels },
+      NX: NMNIST_INPUTS,
+      datasetLabel: ev.name,
+      encoding: { kind: 'events', binMs: 1, countWindowMs: [0, TIMING.sampleMs], snapshotStartMs: [1, 278], synthetic: ev.synthetic, dir: o.dataDir },
+    };
+  }
+  const ds = loadDataset(o.dataset, o.dataDir);
+  const splits = standardSplit(ds, o.sizes);
+  const NX = splits.train.rows * splits.train.cols;
+  const R = { train: maxNormalisedPixel(splits.trainAll.images, NX), test: maxNormalisedPixel(splits.test.images, NX) };
+  return {
+    data: splitImages(splits, R),
+    labels: { train: splits.train.labels, val: splits.val.labels, test: splits.test.labels },
+    NX,
+    datasetLabel: o.dataset,
+    encoding: { kind: 'bernoulli', R_train: R.train, R_test: R.test, steps: TIMING.sampleMs },
+  };
+}
+
 const mean = (a: ArrayLike<number>, from = 0): number => {
   let s = 0;
   for (let i = from; i < a.length; i++) s += a[i];
@@ -95,16 +134,12 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
   const log = o.log ?? (() => {});
   const NL = o.dims[0] * o.dims[1] * o.dims[2];
   const model: ModelSpec = modelSpec(o.model, { ...o.modelOptions, weight: o.weight, astroW: o.astroW, neurons: NL });
-  const ds = loadDataset(o.dataset, o.dataDir);
-  const splits = standardSplit(ds, o.sizes);
-  const NX = splits.train.rows * splits.train.cols;
-  const R = { train: maxNormalisedPixel(splits.trainAll.images, NX), test: maxNormalisedPixel(splits.test.images, NX) };
-  const data = splitImages(splits, R);
+  const { data, labels, NX, datasetLabel, encoding } = loadSplits(o, log);
   const net = generateNetwork({ dims: o.dims, inputs: NX, seed: o.seed });
   const c = compileNetwork(net);
   const syn = synapseCounts(net);
   log(`network: ${NL} liquid neurons (${o.dims.join('x')}), ${syn.LL} liquid and ${syn.IL} input synapses, seed ${o.seed}`);
-  const name = o.name ?? `${o.model}-${o.dataset}-${NL}-s${o.seed}`;
+  const name = o.name ?? `${o.model}-${datasetLabel}-${NL}-s${o.seed}`;
   const artifacts = o.artifactsDir ?? join('runs', name);
   writeFileAtomic(join(artifacts, 'network.bin'), encodeNetwork(net));
 
@@ -157,7 +192,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
   let done = 0;
   try {
     const jobs = order.flatMap((s) => makeJobs(s, data[s].n, 100));
-    for (const s of order) counts[s] = { counts: new Uint16Array(data[s].n * NL), labels: splits[s].labels, n: data[s].n };
+    for (const s of order) counts[s] = { counts: new Uint16Array(data[s].n * NL), labels: labels[s], n: data[s].n };
     await pool.runAll(jobs, (job, reply) => {
       counts[job.split].counts.set(reply.counts!, job.start * NL);
       for (const k of Object.keys(totals) as Array<keyof JobTotals>) totals[k] += reply.totals![k];
@@ -171,7 +206,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
   // rasters of 20 test samples spread over the split (the authors recorded 20 per batch), for σ_BF and the report;
   // the same job runner as the workers, so these are exactly the runs that produced the counts
   const recorded = recordRasters(new JobRunner(sim, model, o.seed, TIMING.sampleMs, NX), data.test, 20);
-  writeRasters(join(artifacts, 'rasters.bin'), { NL, NX, steps: TIMING.sampleMs, split: 'test', labels: recorded.samples.map((s) => splits.test.labels[s]), ...recorded });
+  writeRasters(join(artifacts, 'rasters.bin'), { NL, NX, steps: TIMING.sampleMs, split: 'test', labels: recorded.samples.map((s) => labels.test[s]), ...recorded });
   if (o.saveCounts) writeCounts(join(artifacts, 'counts.bin'), NL, counts, { model: o.model, dataset: o.dataset, seed: o.seed, name });
 
   // phase C: readout
@@ -191,7 +226,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
   const json: Record<string, unknown> = {
     name,
     model: o.model,
-    dataset: o.dataset,
+    dataset: datasetLabel,
     neurons: NL,
     dims: o.dims,
     samples: { train: data.train.n, val: data.val.n, test: data.test.n },
@@ -204,7 +239,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
     samplesPerSecond: round(totalSamples / spikeSeconds),
     model_parameters: { ...model, liquidWeight: model.phaseA === 'none' ? model.initialWeight : undefined, initSource },
     network: { ...syn, seed: o.seed, inputs: NX },
-    encoding: { R_train: R.train, R_test: R.test, steps: TIMING.sampleMs },
+    encoding,
     activity: {
       liquidRateHz: round(rate(totals.liquidSpikes), 3),
       inputNeuronSpikesPerSample: round(totals.inputSpikes / totalSamples, 1),
@@ -274,7 +309,7 @@ function downsampleCurve(tr: PhaseATrace, bins: number): { snapshot: number[]; l
 }
 
 /** Re-simulate `count` samples spread evenly over a split, recording every spike. */
-function recordRasters(runner: JobRunner, data: SplitImages, count: number): { samples: number[]; offset: Int32Array; t: Int32Array; n: Int32Array } {
+function recordRasters(runner: JobRunner, data: SplitData, count: number): { samples: number[]; offset: Int32Array; t: Int32Array; n: Int32Array } {
   const k = Math.min(count, data.n);
   const samples = Array.from({ length: k }, (_, q) => Math.floor((q * data.n) / k));
   const raster = new Raster();

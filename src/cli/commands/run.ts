@@ -18,7 +18,7 @@ With no options at all this is the demo: baseline LSM, 1,000 neurons, MNIST subs
 
 Model and data
   --model M          lsm | nalsm | lsm-stdp | lsm-apstdp                  [lsm]
-  --dataset D        mnist | fashion-mnist                                  [mnist]
+  --dataset D        mnist | fashion-mnist | nmnist (N-MNIST layout in --data DIR) [mnist]
   --data DIR         read the dataset's official IDX files from DIR (gz or not)
   --neurons N        liquid size, a cube: 1000 (10x10x10), 8000 (20x20x20)   [1000]
   --dims AxBxC       liquid grid instead of --neurons
@@ -129,7 +129,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     log,
   };
   const NL = dims[0] * dims[1] * dims[2];
-  const baseName = (values.name as string | undefined) ?? `${model}-${dataset}-${NL}-s${seed}`;
+  const baseName = (values.name as string | undefined) ?? `${demo ? 'demo-' : ''}${model}-${dataset}-${NL}-s${seed}`;
   const sweep: Array<{ weight: number | undefined; accuracy: { val: number; test: number }; liquidRateHz: number; results: string }> = [];
   for (const weight of weights) {
     const name = weights.length > 1 ? `${baseName}-w${weight}` : baseName;

@@ -7,7 +7,8 @@ import { PulseBuffer } from '../encode/pulses.js';
 import { emptyStats, type PlasticityConfig } from '../sim/simulator.js';
 import type { SimulatorLike } from '../sim/types.js';
 import { TIMING } from '../params.js';
-import type { SplitImages } from '../job.js';
+import type { SplitData } from '../job.js';
+import { eventSample, eventsToPulses, snapshotWindow } from '../encode/events.js';
 
 export interface PhaseAOptions {
   snapshots: number;
@@ -28,10 +29,10 @@ export interface PhaseATrace {
 }
 
 /** Runs phase A in place on `sim` (its working weights become W_INI, committed as the start point). */
-export function runPhaseA(sim: SimulatorLike, train: SplitImages, opts: PhaseAOptions): PhaseATrace {
+export function runPhaseA(sim: SimulatorLike, train: SplitData, opts: PhaseAOptions): PhaseATrace {
   const steps = opts.steps ?? TIMING.snapshotMs;
   const n = opts.snapshots;
-  const encoder = new ImageEncoder(train.pixels);
+  const encoder = train.kind === 'events' ? null : new ImageEncoder(train.pixels);
   const pulses = new PulseBuffer(steps);
   const stats = emptyStats();
   const trace: PhaseATrace = {
@@ -48,7 +49,10 @@ export function runPhaseA(sim: SimulatorLike, train: SplitImages, opts: PhaseAOp
     const pass = Math.floor(k / train.n);
     if (k > 0 && k % train.n === 0) order = new Rng(opts.seed, 'phase-a', 'order', pass).permutation(train.n);
     const img = order[k % train.n];
-    encoder.encode(train.images, img, train.R, steps, new Rng(opts.seed, 'phase-a', k), pulses);
+    const rng = new Rng(opts.seed, 'phase-a', k);
+    // images: `steps` ms of Bernoulli pulses; events: a random 20 ms window in 1..297 ms (spec §3.3)
+    if (train.kind === 'events') eventsToPulses(eventSample(train.set, img), { ...snapshotWindow(rng), steps }, pulses);
+    else encoder!.encode(train.images, img, train.R, steps, rng, pulses);
     sim.runPlastic(pulses, opts.plasticity, null, stats);
     trace.liquidSpikes[k] = stats.liquidSpikes;
     trace.inputSpikes[k] = stats.inputSpikes;
