@@ -160,12 +160,12 @@ function weightList(v: unknown): Array<number | undefined> {
 }
 
 function printSummary(r: RunResult, model: string, dataset: string, NL: number, seed: number): void {
-  const j = r.json as { accuracy: { val: number; test: number }; seconds: Record<string, number>; samplesPerSecond: number; activity: Record<string, number>; model_parameters: { liquidWeight?: number } };
+  const j = r.json as { dataset: string; accuracy: { val: number; test: number }; seconds: Record<string, number>; samplesPerSecond: number; activity: Record<string, number>; model_parameters: { liquidWeight?: number } };
   const pct = (x: number): string => (100 * x).toFixed(2) + ' %';
   const w = j.model_parameters.liquidWeight !== undefined ? `, weight ${j.model_parameters.liquidWeight}` : '';
   process.stdout.write(
     [
-      `${model} on ${dataset}, ${NL} neurons, seed ${seed}${w}`,
+      `${model} on ${j.dataset}, ${NL} neurons, seed ${seed}${w}`,
       `  test accuracy ${pct(j.accuracy.test)} (validation ${pct(j.accuracy.val)}; ${r.readout.optimizer} readout, best epoch ${r.readout.bestEpoch} of ${r.readout.epochs})`,
       `  liquid rate ${j.activity.liquidRateHz} Hz, ${j.activity.synapticEventsPerSample} synaptic events per sample`,
       `  time: init ${j.seconds.init} s, spikes ${j.seconds.spikes} s (${j.samplesPerSecond} samples/s), readout ${j.seconds.readout} s, total ${j.seconds.total} s`,
