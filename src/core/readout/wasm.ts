@@ -1,5 +1,5 @@
-// WebAssembly SIMD kernels for the readout, assembled here byte by byte (no toolchain, no
-// binary blob): a minimal encoder for the handful of opcodes the kernels need.
+// WebAssembly SIMD kernels for the readout, assembled with the project's wasm assembler
+// (../wasm/assembler.ts: no toolchain, no binary blob).
 //
 // The readout kernels (fwd*, acc*) compute in f32 (f32x4 lanes, like the authors' TF1 float32
 // graph); the optimizers (f32 parameters, f64 state) and the ridge Gram kernel in f64 (f64x2). Every kernel performs exactly the same IEEE
@@ -13,151 +13,7 @@
 //   out, d        f32, 12 per row, rows consecutive
 //   Z (ridge)     f64, K x mPad in panels of 4 columns (see gram), mPad a multiple of 4
 //   Gram (ridge)  f64, mPad x mPad, row-major; only blocks on/above the diagonal are written
-
-/** The subset of the WebAssembly JS API used here (the project's lib has no DOM/wasm typings). */
-export interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (desc: { initial: number; maximum?: number }) => WasmMemory;
-}
-
-function wasmApi(): WasmApi | undefined {
-  return (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-}
-
-// ---------------------------------------------------------------------------------------------
-// encoder
-
-type Bytes = number[];
-
-function uleb(n: number): Bytes {
-  const out: Bytes = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): Bytes {
-  const out: Bytes = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-const I32 = 0x7f;
-const F64 = 0x7c;
-const V128 = 0x7b;
-
-function name(s: string): Bytes {
-  const b: Bytes = [];
-  for (let i = 0; i < s.length; i++) b.push(s.charCodeAt(i));
-  return [...uleb(b.length), ...b];
-}
-function vec(items: Bytes[]): Bytes {
-  return [...uleb(items.length), ...items.flat()];
-}
-function section(id: number, body: Bytes): Bytes {
-  return [id, ...uleb(body.length), ...body];
-}
-function simd(code: number): Bytes {
-  return [0xfd, ...uleb(code)];
-}
-
-const get = (i: number): Bytes => [0x20, ...uleb(i)];
-const set = (i: number): Bytes => [0x21, ...uleb(i)];
-const i32c = (v: number): Bytes => [0x41, ...sleb(v)];
-const ADD: Bytes = [0x6a];
-const MUL: Bytes = [0x6c];
-const SHL: Bytes = [0x74];
-const GE_U: Bytes = [0x4f];
-const BLOCK: Bytes = [0x02, 0x40];
-const LOOP: Bytes = [0x03, 0x40];
-const END: Bytes = [0x0b];
-const br = (d: number): Bytes => [0x0c, ...uleb(d)];
-const brIf = (d: number): Bytes => [0x0d, ...uleb(d)];
-/** i32.load16_u, align 2^1 */
-const load16u = (off: number): Bytes => [0x2f, 1, ...uleb(off)];
-/** v128.load64_splat (both f64 lanes = the double at the address), align 2^3 */
-const load64Splat = (off: number): Bytes => [...simd(0x0a), 3, ...uleb(off)];
-const F32_CONVERT_I32_U: Bytes = [0xb3];
-/** v128.load / v128.store, align 2^4 */
-const vload = (off: number): Bytes => [...simd(0x00), 4, ...uleb(off)];
-const vstore = (off: number): Bytes => [...simd(0x0b), 4, ...uleb(off)];
-const F32X4_SPLAT = simd(0x13);
-const F32X4_ADD = simd(0xe4);
-const F32X4_MUL = simd(0xe6);
-const F64X2_SPLAT = simd(0x14);
-const f64x2Lane = (lane: number): Bytes => [...simd(0x21), lane];
-/** f64.load / f64.store, align 2^3 */
-const f64load = (off: number): Bytes => [0x2b, 3, ...uleb(off)];
-const f64store = (off: number): Bytes => [0x39, 3, ...uleb(off)];
-const F64_ADD: Bytes = [0xa0];
-const F64_SUB: Bytes = [0xa1];
-const F64_MUL: Bytes = [0xa2];
-const F64_DIV: Bytes = [0xa3];
-const F64_SQRT: Bytes = [0x9f];
-const F64_GT: Bytes = [0x64];
-const I32_EQ: Bytes = [0x46];
-const I32_EQZ: Bytes = [0x45];
-const GT_U: Bytes = [0x4b];
-const IF: Bytes = [0x04, 0x40];
-const ELSE: Bytes = [0x05];
-const RETURN: Bytes = [0x0f];
-const F64X2_ADD = simd(0xf0);
-const F64X2_SUB = simd(0xf1);
-const F64X2_DIV = simd(0xf3);
-const F64X2_SQRT = simd(0xef);
-/** two f32 at the address -> f64x2 (v128.load64_zero + f64x2.promote_low_f32x4) */
-const loadF32Pair = (off: number): Bytes => [...simd(0x5d), 3, ...uleb(off), ...simd(0x5f)];
-/** f64x2 on the stack -> two f32 stored at the address (f32x4.demote_f64x2_zero + v128.store64_lane 0) */
-const storeF32PairOps = (off: number): Bytes => [...simd(0x5e), ...simd(0x5b), 3, ...uleb(off), 0];
-const F64X2_MUL = simd(0xf2);
-const V128_ZERO: Bytes = [...simd(0x0c), ...new Array<number>(16).fill(0)];
-
-interface Func {
-  name: string;
-  params: number[];
-  /** result types (default none) */
-  results?: number[];
-  locals: number[];
-  body: Bytes[];
-}
-
-function assemble(funcs: Func[]): Uint8Array {
-  const types = funcs.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec((f.results ?? []).map((t) => [t]))]);
-  const bytes: Bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec(types)),
-    // import env.mem: memory, limits {min: 1}
-    ...section(2, vec([[...name('env'), ...name('mem'), 0x02, 0x00, 0x01]])),
-    ...section(3, vec(funcs.map((_, i) => uleb(i)))),
-    ...section(7, vec(funcs.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]))),
-    ...section(
-      10,
-      vec(
-        funcs.map((f) => {
-          const body = [...vec(f.locals.map((t) => [1, t])), ...f.body.flat(), ...END];
-          return [...uleb(body.length), ...body];
-        }),
-      ),
-    ),
-  ];
-  return new Uint8Array(bytes);
-}
+import { ModuleBuilder, wasmApi, I32, F64, V128, PAGE_BYTES, type Code, type FuncSig, type WasmMemory } from '../wasm/assembler.js';
 
 // ---------------------------------------------------------------------------------------------
 // kernels
@@ -166,27 +22,95 @@ function assemble(funcs: Func[]): Uint8Array {
 export const LANES = 12;
 const K3 = [0, 1, 2];
 
-/** load the u16 count at `ptr` and splat it as f32x4 into local `dst` (u16 -> f32 is exact) */
-function splatCount(ptr: Bytes, dst: number): Bytes {
-  return [...ptr, ...load16u(0), ...F32_CONVERT_I32_U, ...F32X4_SPLAT, ...set(dst)];
+interface Kernel {
+  sig: FuncSig;
+  emit: (c: Code) => void;
+}
+
+/** 16 zero bytes */
+const ZERO = new Array<number>(16).fill(0);
+
+/** the u16 count at the address on the stack, splat as f32x4 into local `dst` (u16 -> f32 is exact) */
+function splatCount(c: Code, dst: string): void {
+  c.i32Load16U().f32ConvertI32U().f32x4Splat().set(dst);
+}
+
+/** two f32 at the address on the stack -> f64x2 */
+function loadF32Pair(c: Code): void {
+  c.v128Load64Zero().f64x2PromoteLowF32x4();
+}
+
+/** pops (address, f64x2): the two lanes rounded to f32 and stored at the address */
+function storeF32Pair(c: Code): void {
+  c.f32x4DemoteF64x2Zero().v128Store64Lane(0);
+}
+
+/**
+ * The loops of fwdPairs and accPairs over row pairs (rows x and x + rowBytes, then x advances two
+ * rows) and, within a pair, over features j (x1, x2: the two rows' counts splat as f32x4; local
+ * `row` points at W[j] or G[j], starting from param `mat`). `vec` points at the pair's 24 f32 of
+ * out or d (96 bytes a pair, up to local `vecEnd`). start() runs before a pair's features,
+ * feature() for each feature, finish() after them.
+ */
+function rowPairs(
+  c: Code,
+  vec: string,
+  vecEnd: string,
+  mat: string,
+  row: string,
+  start: () => void,
+  feature: () => void,
+  finish: () => void,
+): void {
+  c.get(vec).get('nPairs').i32Const(96).i32Mul().i32Add().set(vecEnd);
+  c.block('pairsDone', () =>
+    c.loop('pair', () => {
+      c.get(vec).get(vecEnd).i32GeU().brIf('pairsDone');
+      start();
+      c.get('x').set('xp').get(mat).set(row).get('x').get('n').i32Const(1).i32Shl().i32Add().set('xEnd');
+      c.block('featuresDone', () =>
+        c.loop('feature', () => {
+          c.get('xp').get('xEnd').i32GeU().brIf('featuresDone');
+          c.get('xp');
+          splatCount(c, 'x1');
+          c.get('xp').get('rowBytes').i32Add();
+          splatCount(c, 'x2');
+          feature();
+          c.get(row).i32Const(48).i32Add().set(row);
+          c.get('xp').i32Const(2).i32Add().set('xp');
+          c.br('feature');
+        }),
+      );
+      finish();
+      c.get(vec).i32Const(96).i32Add().set(vec);
+      c.get('x').get('rowBytes').i32Const(1).i32Shl().i32Add().set('x');
+      c.br('pair');
+    }),
+  );
 }
 
 /** fwd1(x, n, w, out): out[c] = sum_j x[j]*W[j][c] in f32, j ascending (c < 12). */
-const fwd1: Func = {
-  name: 'fwd1',
-  params: [I32, I32, I32, I32], // 0 x, 1 n, 2 w, 3 out
-  locals: [V128, V128, V128, V128, I32], // 4..6 acc, 7 xs, 8 end
-  body: [
-    get(0), get(1), i32c(1), SHL, ADD, set(8),
-    BLOCK, LOOP,
-    get(0), get(8), GE_U, brIf(1),
-    splatCount(get(0), 7),
-    ...K3.map((k) => [...get(4 + k), ...get(7), ...get(2), ...vload(16 * k), ...F32X4_MUL, ...F32X4_ADD, ...set(4 + k)]),
-    get(2), i32c(48), ADD, set(2),
-    get(0), i32c(2), ADD, set(0),
-    br(0), END, END,
-    ...K3.map((k) => [...get(3), ...get(4 + k), ...vstore(16 * k)]),
-  ],
+const fwd1: Kernel = {
+  sig: {
+    params: { x: I32, n: I32, w: I32, out: I32 },
+    locals: { acc0: V128, acc1: V128, acc2: V128, xs: V128, end: I32 },
+  },
+  emit: (c) => {
+    const acc = ['acc0', 'acc1', 'acc2'];
+    c.get('x').get('n').i32Const(1).i32Shl().i32Add().set('end');
+    c.block('done', () =>
+      c.loop('feature', () => {
+        c.get('x').get('end').i32GeU().brIf('done');
+        c.get('x');
+        splatCount(c, 'xs');
+        for (const k of K3) c.get(acc[k]).get('xs').get('w').v128Load(16 * k).f32x4Mul().f32x4Add().set(acc[k]);
+        c.get('w').i32Const(48).i32Add().set('w');
+        c.get('x').i32Const(2).i32Add().set('x');
+        c.br('feature');
+      }),
+    );
+    for (const k of K3) c.get('out').get(acc[k]).v128Store(16 * k);
+  },
 };
 
 /**
@@ -194,54 +118,58 @@ const fwd1: Func = {
  * and the row after it), fwd1 of both rows into out + 96p (row 2p at out[24p..24p+11], row 2p+1
  * at out[24p+12..24p+23]). W is shared by the two rows of a pair (one load, two products).
  */
-const fwdPairs: Func = {
-  name: 'fwdPairs',
-  params: [I32, I32, I32, I32, I32, I32], // 0 x, 1 rowBytes, 2 nPairs, 3 n, 4 w, 5 out
-  locals: [...new Array<number>(9).fill(V128), I32, I32, I32, I32],
-  // 6..8 a, 9..11 b, 12 x1, 13 x2, 14 wv; 15 xp, 16 xEnd, 17 wp, 18 outEnd
-  body: [
-    get(5), get(2), i32c(96), MUL, ADD, set(18),
-    BLOCK, LOOP, // pairs
-    get(5), get(18), GE_U, brIf(1),
-    ...[6, 7, 8, 9, 10, 11].map((l) => [...V128_ZERO, ...set(l)]),
-    get(0), set(15), get(4), set(17), get(0), get(3), i32c(1), SHL, ADD, set(16),
-    BLOCK, LOOP, // features
-    get(15), get(16), GE_U, brIf(1),
-    splatCount(get(15), 12),
-    splatCount([...get(15), ...get(1), ...ADD], 13),
-    ...K3.map((k) => [
-      ...get(17), ...vload(16 * k), ...set(14),
-      ...get(6 + k), ...get(12), ...get(14), ...F32X4_MUL, ...F32X4_ADD, ...set(6 + k),
-      ...get(9 + k), ...get(13), ...get(14), ...F32X4_MUL, ...F32X4_ADD, ...set(9 + k),
-    ]),
-    get(17), i32c(48), ADD, set(17),
-    get(15), i32c(2), ADD, set(15),
-    br(0), END, END,
-    ...K3.map((k) => [...get(5), ...get(6 + k), ...vstore(16 * k), ...get(5), ...get(9 + k), ...vstore(48 + 16 * k)]),
-    get(5), i32c(96), ADD, set(5),
-    get(0), get(1), i32c(1), SHL, ADD, set(0),
-    br(0), END, END,
-  ],
+const fwdPairs: Kernel = {
+  sig: {
+    params: { x: I32, rowBytes: I32, nPairs: I32, n: I32, w: I32, out: I32 },
+    locals: {
+      a0: V128, a1: V128, a2: V128, b0: V128, b1: V128, b2: V128, x1: V128, x2: V128, wv: V128,
+      xp: I32, xEnd: I32, wp: I32, outEnd: I32,
+    },
+  },
+  emit: (c) => {
+    const a = ['a0', 'a1', 'a2'];
+    const b = ['b0', 'b1', 'b2'];
+    rowPairs(
+      c, 'out', 'outEnd', 'w', 'wp',
+      () => {
+        for (const l of [...a, ...b]) c.v128Const(ZERO).set(l);
+      },
+      () => {
+        for (const k of K3) {
+          c.get('wp').v128Load(16 * k).set('wv');
+          c.get(a[k]).get('x1').get('wv').f32x4Mul().f32x4Add().set(a[k]);
+          c.get(b[k]).get('x2').get('wv').f32x4Mul().f32x4Add().set(b[k]);
+        }
+      },
+      () => {
+        for (const k of K3) c.get('out').get(a[k]).v128Store(16 * k).get('out').get(b[k]).v128Store(48 + 16 * k);
+      },
+    );
+  },
 };
 
 /** acc1(x, n, g, d): G[j][c] = G[j][c] + x[j]*d[c] in f32. */
-const acc1: Func = {
-  name: 'acc1',
-  params: [I32, I32, I32, I32], // 0 x, 1 n, 2 g, 3 d
-  locals: [V128, V128, V128, V128, I32], // 4..6 d, 7 xs, 8 end
-  body: [
-    get(0), get(1), i32c(1), SHL, ADD, set(8),
-    ...K3.map((k) => [...get(3), ...vload(16 * k), ...set(4 + k)]),
-    BLOCK, LOOP,
-    get(0), get(8), GE_U, brIf(1),
-    splatCount(get(0), 7),
-    ...K3.map((k) => [
-      ...get(2), ...get(2), ...vload(16 * k), ...get(7), ...get(4 + k), ...F32X4_MUL, ...F32X4_ADD, ...vstore(16 * k),
-    ]),
-    get(2), i32c(48), ADD, set(2),
-    get(0), i32c(2), ADD, set(0),
-    br(0), END, END,
-  ],
+const acc1: Kernel = {
+  sig: {
+    params: { x: I32, n: I32, g: I32, d: I32 },
+    locals: { d0: V128, d1: V128, d2: V128, xs: V128, end: I32 },
+  },
+  emit: (c) => {
+    const dv = ['d0', 'd1', 'd2'];
+    c.get('x').get('n').i32Const(1).i32Shl().i32Add().set('end');
+    for (const k of K3) c.get('d').v128Load(16 * k).set(dv[k]);
+    c.block('done', () =>
+      c.loop('feature', () => {
+        c.get('x').get('end').i32GeU().brIf('done');
+        c.get('x');
+        splatCount(c, 'xs');
+        for (const k of K3) c.get('g').get('g').v128Load(16 * k).get('xs').get(dv[k]).f32x4Mul().f32x4Add().v128Store(16 * k);
+        c.get('g').i32Const(48).i32Add().set('g');
+        c.get('x').i32Const(2).i32Add().set('x');
+        c.br('feature');
+      }),
+    );
+  },
 };
 
 /**
@@ -249,33 +177,32 @@ const acc1: Func = {
  * G[j][c] = G[j][c] + (x1[j]*d1[c] + x2[j]*d2[c]) in f32, with d1 = d[24p..24p+11] and
  * d2 = d[24p+12..24p+23].
  */
-const accPairs: Func = {
-  name: 'accPairs',
-  params: [I32, I32, I32, I32, I32, I32], // 0 x, 1 rowBytes, 2 nPairs, 3 n, 4 g, 5 d
-  locals: [...new Array<number>(8).fill(V128), I32, I32, I32, I32],
-  // 6..8 d1, 9..11 d2, 12 x1, 13 x2; 14 xp, 15 xEnd, 16 gp, 17 dEnd
-  body: [
-    get(5), get(2), i32c(96), MUL, ADD, set(17),
-    BLOCK, LOOP, // pairs
-    get(5), get(17), GE_U, brIf(1),
-    ...K3.map((k) => [...get(5), ...vload(16 * k), ...set(6 + k), ...get(5), ...vload(48 + 16 * k), ...set(9 + k)]),
-    get(0), set(14), get(4), set(16), get(0), get(3), i32c(1), SHL, ADD, set(15),
-    BLOCK, LOOP, // features
-    get(14), get(15), GE_U, brIf(1),
-    splatCount(get(14), 12),
-    splatCount([...get(14), ...get(1), ...ADD], 13),
-    ...K3.map((k) => [
-      ...get(16), ...get(16), ...vload(16 * k),
-      ...get(12), ...get(6 + k), ...F32X4_MUL, ...get(13), ...get(9 + k), ...F32X4_MUL, ...F32X4_ADD,
-      ...F32X4_ADD, ...vstore(16 * k),
-    ]),
-    get(16), i32c(48), ADD, set(16),
-    get(14), i32c(2), ADD, set(14),
-    br(0), END, END,
-    get(5), i32c(96), ADD, set(5),
-    get(0), get(1), i32c(1), SHL, ADD, set(0),
-    br(0), END, END,
-  ],
+const accPairs: Kernel = {
+  sig: {
+    params: { x: I32, rowBytes: I32, nPairs: I32, n: I32, g: I32, d: I32 },
+    locals: {
+      p0: V128, p1: V128, p2: V128, q0: V128, q1: V128, q2: V128, x1: V128, x2: V128,
+      xp: I32, xEnd: I32, gp: I32, dEnd: I32,
+    },
+  },
+  emit: (c) => {
+    const d1 = ['p0', 'p1', 'p2'];
+    const d2 = ['q0', 'q1', 'q2'];
+    rowPairs(
+      c, 'd', 'dEnd', 'g', 'gp',
+      () => {
+        for (const k of K3) c.get('d').v128Load(16 * k).set(d1[k]).get('d').v128Load(48 + 16 * k).set(d2[k]);
+      },
+      () => {
+        for (const k of K3) {
+          c.get('gp').get('gp').v128Load(16 * k);
+          c.get('x1').get(d1[k]).f32x4Mul().get('x2').get(d2[k]).f32x4Mul().f32x4Add();
+          c.f32x4Add().v128Store(16 * k);
+        }
+      },
+      () => {},
+    );
+  },
 };
 
 /**
@@ -285,114 +212,142 @@ const accPairs: Func = {
  *   acc[i][j] = sum_{r<k} Z[r][4a+i]*Z[r][4b+j] (r ascending, from 0); G[4a+i][4b+j] += acc[i][j]
  * where G is row-major (4*nPanels) x (4*nPanels) f64.
  */
-const gram: Func = {
-  name: 'gram',
-  params: [I32, I32, I32, I32, I32], // 0 z, 1 k, 2 panelBytes, 3 nPanels, 4 g
-  locals: [
-    I32, I32, I32, I32, I32, I32, // 5 ap, 6 bp, 7 pa, 8 pb, 9 paEnd, 10 gRowBytes (= 32*nPanels)
-    ...new Array<number>(8).fill(V128), // 11..18 acc[i][q]: i in 0..3 (a rows), q in 0..1 (b pairs)
-    V128, V128, V128, V128, V128, V128, // 19..22 splat Z[r][4a+i], 23..24 Z[r][4b..4b+3]
-    I32, // 25 g row ptr
-  ],
-  body: [
-    get(3), i32c(5), SHL, set(10),
-    i32c(0), set(5),
-    BLOCK, LOOP, // panel a
-    get(5), get(3), GE_U, brIf(1),
-    get(5), set(6),
-    BLOCK, LOOP, // panel b
-    get(6), get(3), GE_U, brIf(1),
-    ...[0, 1, 2, 3, 4, 5, 6, 7].map((q) => [...V128_ZERO, ...set(11 + q)]),
-    get(0), get(5), get(2), MUL, ADD, set(7),
-    get(0), get(6), get(2), MUL, ADD, set(8),
-    get(7), get(1), i32c(5), SHL, ADD, set(9),
-    BLOCK, LOOP, // rows
-    get(7), get(9), GE_U, brIf(1),
-    ...[0, 1, 2, 3].map((i) => [...get(7), ...load64Splat(8 * i), ...set(19 + i)]),
-    get(8), vload(0), set(23),
-    get(8), vload(16), set(24),
-    ...[0, 1, 2, 3].map((i) =>
-      [0, 1].map((q) => [...get(11 + 2 * i + q), ...get(19 + i), ...get(23 + q), ...F64X2_MUL, ...F64X2_ADD, ...set(11 + 2 * i + q)]).flat(),
-    ),
-    get(7), i32c(32), ADD, set(7),
-    get(8), i32c(32), ADD, set(8),
-    br(0), END, END,
-    // G[4a+i][4b..4b+3] at g + (4a+i)*gRowBytes + 32b
-    ...[0, 1, 2, 3].map((i) => [
-      ...get(4), ...get(5), ...i32c(2), ...SHL, ...i32c(i), ...ADD, ...get(10), ...MUL, ...ADD, ...get(6), ...i32c(5), ...SHL, ...ADD, ...set(25),
-      ...get(25), ...get(25), ...vload(0), ...get(11 + 2 * i), ...F64X2_ADD, ...vstore(0),
-      ...get(25), ...get(25), ...vload(16), ...get(12 + 2 * i), ...F64X2_ADD, ...vstore(16),
-    ]),
-    get(6), i32c(1), ADD, set(6),
-    br(0), END, END,
-    get(5), i32c(1), ADD, set(5),
-    br(0), END, END,
-  ],
+const gram: Kernel = {
+  sig: {
+    params: { z: I32, k: I32, panelBytes: I32, nPanels: I32, g: I32 },
+    locals: {
+      ap: I32, bp: I32, pa: I32, pb: I32, paEnd: I32, gRowBytes: I32, // gRowBytes = 32*nPanels
+      // acc[i][q]: i in 0..3 (a rows), q in 0..1 (b pairs)
+      acc00: V128, acc01: V128, acc10: V128, acc11: V128, acc20: V128, acc21: V128, acc30: V128, acc31: V128,
+      za0: V128, za1: V128, za2: V128, za3: V128, // splat Z[r][4a+i]
+      zb0: V128, zb1: V128, // Z[r][4b..4b+3]
+      gRow: I32,
+    },
+  },
+  emit: (c) => {
+    const I4 = [0, 1, 2, 3];
+    const Q2 = [0, 1];
+    const acc = (i: number, q: number): string => `acc${i}${q}`;
+    c.get('nPanels').i32Const(5).i32Shl().set('gRowBytes');
+    c.i32Const(0).set('ap');
+    c.block('aDone', () =>
+      c.loop('panelA', () => {
+        c.get('ap').get('nPanels').i32GeU().brIf('aDone');
+        c.get('ap').set('bp');
+        c.block('bDone', () =>
+          c.loop('panelB', () => {
+            c.get('bp').get('nPanels').i32GeU().brIf('bDone');
+            for (const i of I4) for (const q of Q2) c.v128Const(ZERO).set(acc(i, q));
+            c.get('z').get('ap').get('panelBytes').i32Mul().i32Add().set('pa');
+            c.get('z').get('bp').get('panelBytes').i32Mul().i32Add().set('pb');
+            c.get('pa').get('k').i32Const(5).i32Shl().i32Add().set('paEnd');
+            c.block('rowsDone', () =>
+              c.loop('row', () => {
+                c.get('pa').get('paEnd').i32GeU().brIf('rowsDone');
+                for (const i of I4) c.get('pa').v128Load64Splat(8 * i).set(`za${i}`);
+                c.get('pb').v128Load(0).set('zb0');
+                c.get('pb').v128Load(16).set('zb1');
+                for (const i of I4) for (const q of Q2) c.get(acc(i, q)).get(`za${i}`).get(`zb${q}`).f64x2Mul().f64x2Add().set(acc(i, q));
+                c.get('pa').i32Const(32).i32Add().set('pa');
+                c.get('pb').i32Const(32).i32Add().set('pb');
+                c.br('row');
+              }),
+            );
+            // G[4a+i][4b..4b+3] at g + (4a+i)*gRowBytes + 32b
+            for (const i of I4) {
+              c.get('g').get('ap').i32Const(2).i32Shl().i32Const(i).i32Add().get('gRowBytes').i32Mul().i32Add();
+              c.get('bp').i32Const(5).i32Shl().i32Add().set('gRow');
+              c.get('gRow').get('gRow').v128Load(0).get(acc(i, 0)).f64x2Add().v128Store(0);
+              c.get('gRow').get('gRow').v128Load(16).get(acc(i, 1)).f64x2Add().v128Store(16);
+            }
+            c.get('bp').i32Const(1).i32Add().set('bp');
+            c.br('panelB');
+          }),
+        );
+        c.get('ap').i32Const(1).i32Add().set('ap');
+        c.br('panelA');
+      }),
+    );
+  },
 };
+
+/** one elementwise optimizer loop over nPairs pairs of f32 theta/grad and f64 state: ptrs advance 8/8/16/16 bytes */
+function optimizerLoop(c: Code, state: [string, string], step: () => void): void {
+  c.get('theta').get('nPairs').i32Const(3).i32Shl().i32Add().set('end');
+  c.block('done', () =>
+    c.loop('pair', () => {
+      c.get('theta').get('end').i32GeU().brIf('done');
+      step();
+      c.get('theta').i32Const(8).i32Add().set('theta');
+      c.get('grad').i32Const(8).i32Add().set('grad');
+      c.get(state[0]).i32Const(16).i32Add().set(state[0]);
+      c.get(state[1]).i32Const(16).i32Add().set(state[1]);
+      c.br('pair');
+    }),
+  );
+}
 
 /**
  * adadelta(theta, grad, acc, accUpd, nPairs, lr, rho, r1, eps, l2): the Adadelta class of optim.ts
  * on f32 theta/grad and f64 state, two elements at a time, same operations in the same order.
  */
-const adadelta: Func = {
-  name: 'adadelta',
-  params: [I32, I32, I32, I32, I32, F64, F64, F64, F64, F64], // 0 theta 1 grad 2 acc 3 accUpd 4 nPairs, 5 lr 6 rho 7 r1 8 eps 9 l2
-  locals: [V128, V128, V128, V128, V128, V128, V128, V128, V128, I32],
-  // 10 LR 11 RHO 12 R1 13 EPS 14 L2 15 th 16 g 17 a 18 u 19 end
-  body: [
-    ...[5, 6, 7, 8, 9].map((p) => [...get(p), ...F64X2_SPLAT, ...set(p + 5)]),
-    get(0), get(4), i32c(3), SHL, ADD, set(19),
-    BLOCK, LOOP,
-    get(0), get(19), GE_U, brIf(1),
-    get(0), loadF32Pair(0), set(15),
-    get(1), loadF32Pair(0), get(14), get(15), F64X2_MUL, F64X2_ADD, set(16),
-    // a = rho*acc + (r1*g)*g
-    get(11), get(2), vload(0), F64X2_MUL, get(12), get(16), F64X2_MUL, get(16), F64X2_MUL, F64X2_ADD, set(17),
-    get(2), get(17), vstore(0),
-    // u = sqrt((accUpd + eps)/(a + eps))*g
-    get(3), vload(0), get(13), F64X2_ADD, get(17), get(13), F64X2_ADD, F64X2_DIV, F64X2_SQRT, get(16), F64X2_MUL, set(18),
-    // accUpd = rho*accUpd + (r1*u)*u
-    get(3), get(11), get(3), vload(0), F64X2_MUL, get(12), get(18), F64X2_MUL, get(18), F64X2_MUL, F64X2_ADD, vstore(0),
-    // theta = f32(theta - lr*u)
-    get(0), get(15), get(10), get(18), F64X2_MUL, F64X2_SUB, storeF32PairOps(0),
-    get(0), i32c(8), ADD, set(0),
-    get(1), i32c(8), ADD, set(1),
-    get(2), i32c(16), ADD, set(2),
-    get(3), i32c(16), ADD, set(3),
-    br(0), END, END,
-  ],
+const adadelta: Kernel = {
+  sig: {
+    params: { theta: I32, grad: I32, acc: I32, accUpd: I32, nPairs: I32, lr: F64, rho: F64, r1: F64, eps: F64, l2: F64 },
+    locals: { LR: V128, RHO: V128, R1: V128, EPS: V128, L2: V128, th: V128, g: V128, a: V128, u: V128, end: I32 },
+  },
+  emit: (c) => {
+    for (const p of ['lr', 'rho', 'r1', 'eps', 'l2']) c.get(p).f64x2Splat().set(p.toUpperCase());
+    optimizerLoop(c, ['acc', 'accUpd'], () => {
+      c.get('theta');
+      loadF32Pair(c);
+      c.set('th');
+      c.get('grad');
+      loadF32Pair(c);
+      c.get('L2').get('th').f64x2Mul().f64x2Add().set('g');
+      // a = rho*acc + (r1*g)*g
+      c.get('RHO').get('acc').v128Load(0).f64x2Mul().get('R1').get('g').f64x2Mul().get('g').f64x2Mul().f64x2Add().set('a');
+      c.get('acc').get('a').v128Store(0);
+      // u = sqrt((accUpd + eps)/(a + eps))*g
+      c.get('accUpd').v128Load(0).get('EPS').f64x2Add().get('a').get('EPS').f64x2Add().f64x2Div().f64x2Sqrt().get('g').f64x2Mul().set('u');
+      // accUpd = rho*accUpd + (r1*u)*u
+      c.get('accUpd').get('RHO').get('accUpd').v128Load(0).f64x2Mul().get('R1').get('u').f64x2Mul().get('u').f64x2Mul().f64x2Add().v128Store(0);
+      // theta = f32(theta - lr*u)
+      c.get('theta').get('th').get('LR').get('u').f64x2Mul().f64x2Sub();
+      storeF32Pair(c);
+    });
+  },
 };
 
 /**
  * adam(theta, grad, m, v, nPairs, lrT, b1, c1, b2, c2, eps, l2): the Adam class of optim.ts
  * (c1 = 1-b1, c2 = 1-b2, lrT the step's size), same operations in the same order.
  */
-const adam: Func = {
-  name: 'adam',
-  params: [I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64], // 0 theta 1 grad 2 m 3 v 4 nPairs, 5 lrT 6 b1 7 c1 8 b2 9 c2 10 eps 11 l2
-  locals: [V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, I32],
-  // 12 LRT 13 B1 14 C1 15 B2 16 C2 17 EPS 18 L2 19 th 20 g 21 mk 22 vk 23 unused 24 end
-  body: [
-    ...[5, 6, 7, 8, 9, 10, 11].map((p) => [...get(p), ...F64X2_SPLAT, ...set(p + 7)]),
-    get(0), get(4), i32c(3), SHL, ADD, set(24),
-    BLOCK, LOOP,
-    get(0), get(24), GE_U, brIf(1),
-    get(0), loadF32Pair(0), set(19),
-    get(1), loadF32Pair(0), get(18), get(19), F64X2_MUL, F64X2_ADD, set(20),
-    // m = b1*m + c1*g
-    get(13), get(2), vload(0), F64X2_MUL, get(14), get(20), F64X2_MUL, F64X2_ADD, set(21),
-    get(2), get(21), vstore(0),
-    // v = b2*v + (c2*g)*g
-    get(15), get(3), vload(0), F64X2_MUL, get(16), get(20), F64X2_MUL, get(20), F64X2_MUL, F64X2_ADD, set(22),
-    get(3), get(22), vstore(0),
-    // theta = f32(theta - (lrT*m)/(sqrt(v) + eps))
-    get(0), get(19), get(12), get(21), F64X2_MUL, get(22), F64X2_SQRT, get(17), F64X2_ADD, F64X2_DIV, F64X2_SUB, storeF32PairOps(0),
-    get(0), i32c(8), ADD, set(0),
-    get(1), i32c(8), ADD, set(1),
-    get(2), i32c(16), ADD, set(2),
-    get(3), i32c(16), ADD, set(3),
-    br(0), END, END,
-  ],
+const adam: Kernel = {
+  sig: {
+    params: { theta: I32, grad: I32, m: I32, v: I32, nPairs: I32, lrT: F64, b1: F64, c1: F64, b2: F64, c2: F64, eps: F64, l2: F64 },
+    locals: { LRT: V128, B1: V128, C1: V128, B2: V128, C2: V128, EPS: V128, L2: V128, th: V128, g: V128, mk: V128, vk: V128, end: I32 },
+  },
+  emit: (c) => {
+    for (const p of ['lrT', 'b1', 'c1', 'b2', 'c2', 'eps', 'l2']) c.get(p).f64x2Splat().set(p.toUpperCase());
+    optimizerLoop(c, ['m', 'v'], () => {
+      c.get('theta');
+      loadF32Pair(c);
+      c.set('th');
+      c.get('grad');
+      loadF32Pair(c);
+      c.get('L2').get('th').f64x2Mul().f64x2Add().set('g');
+      // m = b1*m + c1*g
+      c.get('B1').get('m').v128Load(0).f64x2Mul().get('C1').get('g').f64x2Mul().f64x2Add().set('mk');
+      c.get('m').get('mk').v128Store(0);
+      // v = b2*v + (c2*g)*g
+      c.get('B2').get('v').v128Load(0).f64x2Mul().get('C2').get('g').f64x2Mul().get('g').f64x2Mul().f64x2Add().set('vk');
+      c.get('v').get('vk').v128Store(0);
+      // theta = f32(theta - (lrT*m)/(sqrt(v) + eps))
+      c.get('theta').get('th').get('LRT').get('mk').f64x2Mul().get('vk').f64x2Sqrt().get('EPS').f64x2Add().f64x2Div().f64x2Sub();
+      storeF32Pair(c);
+    });
+  },
 };
 
 /**
@@ -402,53 +357,72 @@ const adam: Func = {
  * (j mod 4 terms) added to the k mod 4 = 0 sum, combined as (s0 + s2) + (s1 + s3).
  * Returns 0 at a non-positive pivot.
  */
-const cholesky: Func = {
-  name: 'cholesky',
-  params: [I32, I32], // 0 a, 1 m
-  results: [I32],
-  locals: [I32, I32, I32, I32, I32, I32, V128, V128, F64, F64, F64, F64, F64],
-  // 2 rowBytes 3 ri 4 rj 5 jb (j*8) 6 kb 7 aEnd; 8 acc0 9 acc1; 10 x0 11 x1 12 x2 13 x3 14 s
-  body: [
-    get(1), i32c(3), SHL, set(2),
-    get(0), get(1), get(2), MUL, ADD, set(7),
-    get(0), set(3),
-    BLOCK, LOOP, // rows i (ri = row pointer)
-    get(3), get(7), GE_U, brIf(1),
-    i32c(0), set(5), get(0), set(4),
-    BLOCK, LOOP, // j = 0..i (rj = row pointer, jb = j*8)
-    get(4), get(3), GT_U, brIf(1),
-    V128_ZERO, set(8), V128_ZERO, set(9),
-    i32c(0), set(6),
-    BLOCK, LOOP, // main: while kb + 32 <= jb
-    get(6), i32c(32), ADD, get(5), GT_U, brIf(1),
-    get(8), get(3), get(6), ADD, vload(0), get(4), get(6), ADD, vload(0), F64X2_MUL, F64X2_ADD, set(8),
-    get(9), get(3), get(6), ADD, vload(16), get(4), get(6), ADD, vload(16), F64X2_MUL, F64X2_ADD, set(9),
-    get(6), i32c(32), ADD, set(6),
-    br(0), END, END,
-    get(8), f64x2Lane(0), set(10), get(8), f64x2Lane(1), set(11),
-    get(9), f64x2Lane(0), set(12), get(9), f64x2Lane(1), set(13),
-    BLOCK, LOOP, // tail: while kb < jb
-    get(6), get(5), GE_U, brIf(1),
-    get(10), get(3), get(6), ADD, f64load(0), get(4), get(6), ADD, f64load(0), F64_MUL, F64_ADD, set(10),
-    get(6), i32c(8), ADD, set(6),
-    br(0), END, END,
-    // s = A[i][j] - ((x0 + x2) + (x1 + x3))
-    get(3), get(5), ADD, f64load(0), get(10), get(12), F64_ADD, get(11), get(13), F64_ADD, F64_ADD, F64_SUB, set(14),
-    get(4), get(3), I32_EQ,
-    IF,
-    get(14), i32c(0), [0xb7] /* f64.convert_i32_s */, F64_GT, I32_EQZ, IF, i32c(0), RETURN, END,
-    get(3), get(5), ADD, get(14), F64_SQRT, f64store(0),
-    ELSE,
-    get(3), get(5), ADD, get(14), get(4), get(5), ADD, f64load(0), F64_DIV, f64store(0),
-    END,
-    get(5), i32c(8), ADD, set(5),
-    get(4), get(2), ADD, set(4),
-    br(0), END, END,
-    get(3), get(2), ADD, set(3),
-    br(0), END, END,
-    i32c(1),
-  ],
+const cholesky: Kernel = {
+  sig: {
+    params: { a: I32, m: I32 },
+    results: [I32],
+    // ri, rj: row pointers of i and j; jb = j*8, kb = k*8
+    locals: { rowBytes: I32, ri: I32, rj: I32, jb: I32, kb: I32, aEnd: I32, acc0: V128, acc1: V128, x0: F64, x1: F64, x2: F64, x3: F64, s: F64 },
+  },
+  emit: (c) => {
+    c.get('m').i32Const(3).i32Shl().set('rowBytes');
+    c.get('a').get('m').get('rowBytes').i32Mul().i32Add().set('aEnd');
+    c.get('a').set('ri');
+    c.block('rowsDone', () =>
+      c.loop('row', () => {
+        c.get('ri').get('aEnd').i32GeU().brIf('rowsDone');
+        c.i32Const(0).set('jb').get('a').set('rj');
+        c.block('colsDone', () =>
+          c.loop('col', () => {
+            // j = 0..i
+            c.get('rj').get('ri').i32GtU().brIf('colsDone');
+            c.v128Const(ZERO).set('acc0').v128Const(ZERO).set('acc1');
+            c.i32Const(0).set('kb');
+            c.block('mainDone', () =>
+              c.loop('main', () => {
+                // while kb + 32 <= jb
+                c.get('kb').i32Const(32).i32Add().get('jb').i32GtU().brIf('mainDone');
+                c.get('acc0').get('ri').get('kb').i32Add().v128Load(0).get('rj').get('kb').i32Add().v128Load(0).f64x2Mul().f64x2Add().set('acc0');
+                c.get('acc1').get('ri').get('kb').i32Add().v128Load(16).get('rj').get('kb').i32Add().v128Load(16).f64x2Mul().f64x2Add().set('acc1');
+                c.get('kb').i32Const(32).i32Add().set('kb');
+                c.br('main');
+              }),
+            );
+            c.get('acc0').f64x2ExtractLane(0).set('x0').get('acc0').f64x2ExtractLane(1).set('x1');
+            c.get('acc1').f64x2ExtractLane(0).set('x2').get('acc1').f64x2ExtractLane(1).set('x3');
+            c.block('tailDone', () =>
+              c.loop('tail', () => {
+                // while kb < jb
+                c.get('kb').get('jb').i32GeU().brIf('tailDone');
+                c.get('x0').get('ri').get('kb').i32Add().f64Load().get('rj').get('kb').i32Add().f64Load().f64Mul().f64Add().set('x0');
+                c.get('kb').i32Const(8).i32Add().set('kb');
+                c.br('tail');
+              }),
+            );
+            // s = A[i][j] - ((x0 + x2) + (x1 + x3))
+            c.get('ri').get('jb').i32Add().f64Load().get('x0').get('x2').f64Add().get('x1').get('x3').f64Add().f64Add().f64Sub().set('s');
+            c.get('rj').get('ri').i32Eq();
+            c.if(
+              () => {
+                c.get('s').i32Const(0).f64ConvertI32S().f64Gt().i32Eqz().if(() => c.i32Const(0).return());
+                c.get('ri').get('jb').i32Add().get('s').f64Sqrt().f64Store();
+              },
+              () => c.get('ri').get('jb').i32Add().get('s').get('rj').get('jb').i32Add().f64Load().f64Div().f64Store(),
+            );
+            c.get('jb').i32Const(8).i32Add().set('jb');
+            c.get('rj').get('rowBytes').i32Add().set('rj');
+            c.br('col');
+          }),
+        );
+        c.get('ri').get('rowBytes').i32Add().set('ri');
+        c.br('row');
+      }),
+    );
+    c.i32Const(1);
+  },
 };
+
+const KERNELS = { fwd1, fwdPairs, acc1, accPairs, gram, adadelta, adam, cholesky };
 
 // ---------------------------------------------------------------------------------------------
 // instantiation
@@ -465,9 +439,8 @@ export interface WasmKernels {
   adam(theta: number, grad: number, m: number, v: number, nPairs: number, lrT: number, b1: number, c1: number, b2: number, c2: number, eps: number, l2: number): void;
 }
 
-const PAGE = 65536;
 /** wasm32 memories top out at 65536 pages (4 GiB); some engines allow less. */
-export const WASM_MAX_BYTES = 65536 * PAGE;
+export const WASM_MAX_BYTES = 65536 * PAGE_BYTES;
 
 let cachedModule: object | null | undefined;
 
@@ -477,7 +450,9 @@ function compiledModule(): object | null {
   const api = wasmApi();
   if (api === undefined) return null;
   try {
-    const bytes = assemble([fwd1, fwdPairs, acc1, accPairs, gram, adadelta, adam, cholesky]);
+    const m = new ModuleBuilder().importMemory('env', 'mem', 1);
+    for (const [name, k] of Object.entries(KERNELS)) m.func(name, k.sig, k.emit);
+    const bytes = m.build();
     if (!api.validate(bytes)) return null; // e.g. an engine without SIMD
     cachedModule = new api.Module(bytes);
   } catch {
@@ -500,7 +475,7 @@ export function createWasmKernels(bytes: number): WasmKernels | null {
   const mod = compiledModule();
   const api = wasmApi();
   if (mod === null || api === undefined) return null;
-  const pages = Math.max(1, Math.ceil(bytes / PAGE));
+  const pages = Math.max(1, Math.ceil(bytes / PAGE_BYTES));
   if (pages > 65536) return null;
   try {
     const memory = new api.Memory({ initial: pages, maximum: pages });

@@ -13,15 +13,7 @@ import { NEURON, STDP, ASTRO } from '../params.js';
 import type { Pulses } from '../encode/pulses.js';
 import type { CompiledNetwork } from './compiled.js';
 import type { SimulatorLike } from './types.js';
-
-const EK_MAX = 1023;
-/** e^{−k}: Δ is an integer number of steps */
-const EK = (() => {
-  const t = new Float64Array(EK_MAX + 1);
-  for (let k = 0; k <= EK_MAX; k++) t[k] = Math.exp(-k);
-  return t;
-})();
-const E1 = EK[1];
+import { EK, EK_MAX, E1 } from './kernel-constants.js';
 
 export interface PlasticityConfig {
   /**

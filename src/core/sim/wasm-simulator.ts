@@ -29,15 +29,7 @@ import type { CompiledNetwork } from './compiled.js';
 import type { PlasticityConfig, Raster, SampleStats } from './simulator.js';
 import type { SimulatorLike } from './types.js';
 import { Code, ModuleBuilder, wasmApi, wasmSimdAvailable, f64Bytes, I32, I64, F64, V128, PAGE_BYTES, type ValType, type WasmMemory } from '../wasm/assembler.js';
-
-const EK_MAX = 1023;
-/** e^{−k}, the same doubles as simulator.ts's table (Math.exp is never evaluated in wasm) */
-const EK = (() => {
-  const t = new Float64Array(EK_MAX + 1);
-  for (let k = 0; k <= EK_MAX; k++) t[k] = Math.exp(-k);
-  return t;
-})();
-const E1 = EK[1];
+import { EK, EK_MAX, E1 } from './kernel-constants.js';
 
 // header: per-sample scalars shared by JS and wasm
 const H_PAR = 0; // which spike buffer is current (0: A, 1: B)

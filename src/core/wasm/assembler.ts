@@ -447,6 +447,8 @@ export class Code {
   i32TruncF64S(): this { return this.op(0xaa); }
   i64ExtendI32S(): this { return this.op(0xac); }
   i64ExtendI32U(): this { return this.op(0xad); }
+  /** exact for values below 2^24 (e.g. u16 counts) */
+  f32ConvertI32U(): this { return this.op(0xb3); }
   f64ConvertI32S(): this { return this.op(0xb7); }
   f64ConvertI32U(): this { return this.op(0xb8); }
   f64ConvertI64S(): this { return this.op(0xb9); }
@@ -474,6 +476,10 @@ export class Code {
   v128Load32Lane(lane: number, offset = 0): this { return this.simd(0x56, 2, ...uleb(offset), lane); }
   /** pops (address, vector): stores one 64-bit lane */
   v128Store64Lane(lane: number, offset = 0): this { return this.simd(0x5b, 3, ...uleb(offset), lane); }
+  /** two f64 lanes rounded to f32 in lanes 0, 1; lanes 2, 3 zeroed */
+  f32x4DemoteF64x2Zero(): this { return this.simd(0x5e); }
+  /** f32 lanes 0, 1 widened (exactly) to f64x2 */
+  f64x2PromoteLowF32x4(): this { return this.simd(0x5f); }
   v128Const(bytes: number[]): this {
     if (bytes.length !== 16) throw new Error('v128.const takes 16 bytes');
     return this.simd(0x0c, ...bytes);
@@ -485,6 +491,7 @@ export class Code {
   }
   i32x4Splat(): this { return this.simd(0x11); }
   i64x2Splat(): this { return this.simd(0x12); }
+  f32x4Splat(): this { return this.simd(0x13); }
   f64x2Splat(): this { return this.simd(0x14); }
   i32x4ExtractLane(l: number): this { return this.simd(0x1b, l); }
   i32x4ReplaceLane(l: number): this { return this.simd(0x1c, l); }
@@ -525,7 +532,11 @@ export class Code {
   i64x2ExtendLowI32x4S(): this { return this.simd(0xc7); }
   i64x2Add(): this { return this.simd(0xce); }
   i64x2Sub(): this { return this.simd(0xd1); }
+  /** f32x4 arithmetic is lane-wise IEEE single precision, like Math.fround after each scalar op */
+  f32x4Add(): this { return this.simd(0xe4); }
+  f32x4Mul(): this { return this.simd(0xe6); }
   f64x2Neg(): this { return this.simd(0xed); }
+  f64x2Sqrt(): this { return this.simd(0xef); }
   f64x2Add(): this { return this.simd(0xf0); }
   f64x2Sub(): this { return this.simd(0xf1); }
   f64x2Mul(): this { return this.simd(0xf2); }
