@@ -36,6 +36,11 @@ export const NMNIST_MAX_TIME_US = (1 << 23) - 1;
 /** The file holding this name marks a folder as synthetic saccade-MNIST (not N-MNIST). */
 export const SYNTHETIC_MARKER = 'README-SYNTHETIC.txt';
 
+/** The name results carry for an N-MNIST-layout folder: 'saccade-mnist' when it is the synthetic stand-in. */
+export function nmnistDatasetLabel(dir: string): 'nmnist' | 'saccade-mnist' {
+  return existsSync(join(dir, SYNTHETIC_MARKER)) ? 'saccade-mnist' : 'nmnist';
+}
+
 export type NmnistEvents = RawEvents;
 
 /**

@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import { parseFlags, intFlag, floatFlag, choiceFlag, UsageError } from '../args.js';
 import { makeProgress } from '../progress.js';
 import { join } from 'node:path';
+import { nmnistDatasetLabel } from '../../data/nmnist.js';
 import type { SimBackend } from '../../core/sim/types.js';
 import { runPipeline, DATASETS, type DatasetName, type RunResult } from '../../pipeline/run.js';
 import { writeJsonAtomic, gitCommit, machineInfo } from '../../pipeline/results.js';
@@ -129,7 +130,9 @@ export async function runCommand(argv: string[]): Promise<number> {
     log,
   };
   const NL = dims[0] * dims[1] * dims[2];
-  const baseName = (values.name as string | undefined) ?? `${demo ? 'demo-' : ''}${model}-${dataset}-${NL}-s${seed}`;
+  // synthetic event data is named as such in every file name (saccade-mnist, never nmnist)
+  const label = dataset === 'nmnist' && values.data !== undefined ? nmnistDatasetLabel(String(values.data)) : dataset;
+  const baseName = (values.name as string | undefined) ?? `${demo ? 'demo-' : ''}${model}-${label}-${NL}-s${seed}`;
   const sweep: Array<{ weight: number | undefined; accuracy: { val: number; test: number }; liquidRateHz: number; results: string }> = [];
   for (const weight of weights) {
     const name = weights.length > 1 ? `${baseName}-w${weight}` : baseName;
