@@ -12,6 +12,7 @@
 import { NEURON, STDP, ASTRO } from '../params.js';
 import type { Pulses } from '../encode/pulses.js';
 import type { CompiledNetwork } from './compiled.js';
+import { LearningRates } from '../plasticity/learning-rates.js';
 import type { SimulatorLike } from './types.js';
 import { EK, EK_MAX, E1 } from './kernel-constants.js';
 
@@ -255,28 +256,18 @@ export class Simulator implements SimulatorLike {
     st.updates = 0;
     st.nSpk = 0;
     const T = p.steps;
-    const astro = plastic && cfg.rule === 'astro';
     const gated = plastic && cfg.rule === 'apstdp';
-    if (gated && !cfg.calcium) throw new Error("rule 'apstdp' needs calcium gate parameters (threshold, range)");
-    const tauC = cfg?.calcium?.tau ?? 1000;
-    const gate = cfg?.calcium ? gateOf(cfg.calcium) : NO_GATE;
-    const decay = plastic && cfg.decay;
-    const lrDecay = cfg?.lrDecay ?? STDP.lrDecay;
-    const tau = cfg?.astroTau ?? ASTRO.tau;
-    let aPlus = cfg?.aPlus ?? STDP.aPlus;
-    let A = aPlus;
-    let wA = cfg?.astroW ?? ASTRO.w1000;
-    let bA = aPlus * (1 + (cfg?.astroBiasOffset ?? ASTRO.biasOffset));
+    const lr = new LearningRates(cfg);
     let astroNow = 0;
     for (let t = 0; t < T; t++) {
       if (gated) {
-        updateCalcium(st, t, tauC);
-        propagateGated(st, t, aPlus, gate);
-        potentiateGated(st, t, aPlus, gate);
+        updateCalcium(st, t, lr.tauC);
+        propagateGated(st, t, lr.aPlus, lr);
+        potentiateGated(st, t, lr.aPlus, lr);
       } else if (plastic) {
-        const dep = astro ? A : aPlus;
-        propagatePlastic(st, t, aPlus, dep);
-        potentiate(st, t, aPlus, dep);
+        const dep = lr.depression;
+        propagatePlastic(st, t, lr.aPlus, dep);
+        potentiate(st, t, lr.aPlus, dep);
       } else {
         propagateStatic(st);
       }
@@ -287,13 +278,7 @@ export class Simulator implements SimulatorLike {
       else updateLiquidStatic(st, t, T);
       updateInputs(st, t, T, plastic);
       // item 11: the astrocyte integrates this step's (liquid − input) spikes; item 12: decays
-      if (astro) A = A + (wA * astroNow + bA - A) / tau;
-      if (decay) {
-        aPlus *= lrDecay;
-        A *= lrDecay;
-        wA *= lrDecay;
-        bA *= lrDecay;
-      }
+      lr.endStep(astroNow);
       astroNow = st.astroNext;
       st.swap(t + 1 < T);
     }
@@ -303,8 +288,8 @@ export class Simulator implements SimulatorLike {
       stats.inputSpikes = st.inputSpikes;
       stats.synapticEvents = st.events;
       stats.stdpUpdates = st.updates;
-      stats.astroA = astro ? A : 0;
-      stats.aPlus = plastic ? aPlus : 0;
+      stats.astroA = plastic && cfg.rule === 'astro' ? lr.A : 0;
+      stats.aPlus = plastic ? lr.aPlus : 0;
     }
     return this.counts;
   }
@@ -530,16 +515,12 @@ function potentiateRange(
   return updates;
 }
 
-/** Calcium gate windows, as open intervals (the original's ceil masks). */
+/** Calcium gate windows, as open intervals (the original's ceil masks); see LearningRates. */
 interface Gate {
-  ltpLo: number;
-  ltpHi: number;
-  ltdLo: number;
-  ltdHi: number;
-}
-const NO_GATE: Gate = { ltpLo: 0, ltpHi: 0, ltdLo: 0, ltdHi: 0 };
-function gateOf(c: CalciumGate): Gate {
-  return { ltpLo: c.threshold, ltpHi: c.threshold + c.range, ltdLo: c.threshold - c.range, ltdHi: c.threshold };
+  readonly ltpLo: number;
+  readonly ltpHi: number;
+  readonly ltdLo: number;
+  readonly ltdHi: number;
 }
 
 /** Item 4 (AP-STDP): C ← C − C/τ_C + S, including this step's spike, before the weight update. */

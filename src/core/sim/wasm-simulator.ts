@@ -26,6 +26,7 @@
 import { NEURON, STDP, ASTRO } from '../params.js';
 import type { Pulses } from '../encode/pulses.js';
 import type { CompiledNetwork } from './compiled.js';
+import { LearningRates } from '../plasticity/learning-rates.js';
 import type { PlasticityConfig, Raster, SampleStats } from './simulator.js';
 import type { SimulatorLike } from './types.js';
 import { Code, ModuleBuilder, wasmApi, wasmSimdAvailable, f64Bytes, I32, I64, F64, V128, PAGE_BYTES, type ValType, type WasmMemory } from '../wasm/assembler.js';
@@ -1092,40 +1093,19 @@ export class WasmSimulator implements SimulatorLike {
   private run(p: Pulses, cfg: PlasticityConfig | null, raster: Raster | null, stats?: SampleStats): Int32Array {
     const plastic = cfg !== null;
     const gated = plastic && cfg.rule === 'apstdp';
-    if (gated && !cfg.calcium) throw new Error("rule 'apstdp' needs calcium gate parameters (threshold, range)");
+    const lr = new LearningRates(cfg);
     this.resetState(p, plastic);
     const x = this.x;
     const T = p.steps;
-    const astro = plastic && cfg.rule === 'astro';
-    const tauC = cfg?.calcium?.tau ?? 1000;
-    const g = cfg?.calcium;
-    // the windows exactly as simulator.ts's gateOf
-    const ltpLo = g ? g.threshold : 0;
-    const ltpHi = g ? g.threshold + g.range : 0;
-    const ltdLo = g ? g.threshold - g.range : 0;
-    const ltdHi = g ? g.threshold : 0;
-    const decay = plastic && cfg.decay;
-    const lrDecay = cfg?.lrDecay ?? STDP.lrDecay;
-    const tau = cfg?.astroTau ?? ASTRO.tau;
-    let aPlus = cfg?.aPlus ?? STDP.aPlus;
-    let A = aPlus;
-    let wA = cfg?.astroW ?? ASTRO.w1000;
-    let bA = aPlus * (1 + (cfg?.astroBiasOffset ?? ASTRO.biasOffset));
     let astroNow = 0;
     let astroNext = 0;
     for (let t = 0; t < T; t++) {
-      if (gated) astroNext = x.stepGated(t, T, aPlus, tauC, ltpLo, ltpHi, ltdLo, ltdHi);
-      else if (plastic) astroNext = x.stepPlastic(t, T, aPlus, astro ? A : aPlus);
+      if (gated) astroNext = x.stepGated(t, T, lr.aPlus, lr.tauC, lr.ltpLo, lr.ltpHi, lr.ltdLo, lr.ltdHi);
+      else if (plastic) astroNext = x.stepPlastic(t, T, lr.aPlus, lr.depression);
       else astroNext = x.stepStatic(t, T);
       if (raster !== null) this.record(raster, t + 1);
       // item 11: the astrocyte integrates this step's (liquid − input) spikes; item 12: decays
-      if (astro) A = A + (wA * astroNow + bA - A) / tau;
-      if (decay) {
-        aPlus *= lrDecay;
-        A *= lrDecay;
-        wA *= lrDecay;
-        bA *= lrDecay;
-      }
+      lr.endStep(astroNow);
       astroNow = astroNext;
     }
     const v = this.views();
@@ -1134,8 +1114,8 @@ export class WasmSimulator implements SimulatorLike {
       stats.inputSpikes = v.i32[H_INP >> 2];
       stats.synapticEvents = v.f64[H_EV >> 3];
       stats.stdpUpdates = v.f64[H_UPD >> 3];
-      stats.astroA = astro ? A : 0;
-      stats.aPlus = plastic ? aPlus : 0;
+      stats.astroA = plastic && cfg.rule === 'astro' ? lr.A : 0;
+      stats.aPlus = plastic ? lr.aPlus : 0;
     }
     return v.counts;
   }
