@@ -15,7 +15,7 @@ export const RUN_HELP = `nalsm run: generate a liquid, collect spike counts for 
 Usage: nalsm run [options]
 
 With no options at all this is the demo: baseline LSM, 1,000 neurons, MNIST subset
-(train 5,000 / validation 1,000 / test 1,000), Adam readout for 150 epochs; about a minute on 2 cores.
+(train 5,000 / validation 1,000 / test 1,000), Adam readout for 150 epochs; about 12 s on 2 cores.
 
 Model and data
   --model M          lsm | nalsm | lsm-stdp | lsm-apstdp                  [lsm]
