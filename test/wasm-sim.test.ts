@@ -73,40 +73,7 @@ test('assembler: LEB128 and a small module', () => {
   assert.equal((inst.exports.dot as (p: number, q: number, n: number) => number)(0, 32, 4), 0.5 + 0.5 + 6 + 4);
 });
 
-for (const simd of [true, false]) {
-  const kind = simd ? 'SIMD' : 'scalar';
-  test(`wasm fixture (${kind}): every LSM case reproduces the per-neuron counts exactly`, () => {
-    const sim = new WasmSimulator(cf, { simd });
-    sim.setWeights(weightsToIds(cf, fx.lsmWeights));
-    let cases = 0;
-    const stats = emptyStats();
-    for (const e of fx.expected) {
-      if (!e.lsm) continue;
-      const counts = sim.runStatic(fx.samples[e.sample].pulses, null, stats);
-      assert.equal(diff(counts, e.lsm.counts), '', `LSM sample ${e.sample}`);
-      assert.equal(stats.inputSpikes, e.lsm.inputNeuronSpikes, `LSM sample ${e.sample} input-neuron spikes`);
-      cases++;
-    }
-    assert.equal(cases, 22);
-  });
-
-  test(`wasm fixture (${kind}): every NALSM case reproduces the counts exactly`, () => {
-    const sim = new WasmSimulator(cf, { simd });
-    sim.setWeights(weightsToIds(cf, fx.wIni));
-    let cases = 0;
-    const stats = emptyStats();
-    for (const e of fx.expected) {
-      if (!e.nalsm) continue;
-      sim.restoreWeights();
-      sim.resetTrace();
-      const counts = sim.runPlastic(fx.samples[e.sample].pulses, { rule: 'astro', decay: true, astroW: fx.astroW0 }, null, stats);
-      assert.equal(diff(counts, e.nalsm.counts), '', `NALSM sample ${e.sample}`);
-      assert.equal(stats.inputSpikes, e.nalsm.inputNeuronSpikes);
-      cases++;
-    }
-    assert.equal(cases, 20);
-  });
-}
+// the fixture's counts on every backend: test/conformance.test.ts
 
 test('wasm fixture: rasters and stats equal the TS backend', () => {
   const js = new Simulator(cf);
