@@ -6,21 +6,10 @@ import { compileNetwork, weightsToIds } from '../src/core/sim/compiled.js';
 import { Simulator, Raster, emptyStats } from '../src/core/sim/simulator.js';
 import { WasmSimulator } from '../src/core/sim/wasm-simulator.js';
 import type { SimulatorLike } from '../src/core/sim/types.js';
-import { FIXTURE_PATH } from './fixture-path.js';
+import { FIXTURE_PATH, countDiff } from './fixture-path.js';
 
 const fx = loadFixture(FIXTURE_PATH);
 const c = compileNetwork(fx.network);
-
-function diff(got: Int32Array, want: number[]): string {
-  let n = 0;
-  let first = -1;
-  for (let i = 0; i < want.length; i++)
-    if (got[i] !== want[i]) {
-      n++;
-      if (first < 0) first = i;
-    }
-  return n === 0 ? '' : `${n} neurons differ, first at neuron ${first} (got ${got[first]}, want ${want[first]})`;
-}
 
 test('fixture: LSM rasters of the first 50 ms match spike for spike', () => {
   const sim = new Simulator(c);
@@ -63,7 +52,7 @@ for (const [name, make] of BACKENDS) {
     for (const e of fx.expected) {
       if (!e.lsm) continue;
       const counts = sim.runStatic(fx.samples[e.sample].pulses, null, stats);
-      assert.equal(diff(counts, e.lsm.counts), '', `LSM sample ${e.sample}`);
+      assert.equal(countDiff(counts, e.lsm.counts), '', `LSM sample ${e.sample}`);
       assert.equal(stats.inputSpikes, e.lsm.inputNeuronSpikes, `LSM sample ${e.sample} input-neuron spikes`);
       cases++;
     }
@@ -80,7 +69,7 @@ for (const [name, make] of BACKENDS) {
       sim.restoreWeights();
       sim.resetTrace();
       const counts = sim.runPlastic(fx.samples[e.sample].pulses, { rule: 'astro', decay: true, astroW: fx.astroW0 }, null, stats);
-      assert.equal(diff(counts, e.nalsm.counts), '', `NALSM sample ${e.sample}`);
+      assert.equal(countDiff(counts, e.nalsm.counts), '', `NALSM sample ${e.sample}`);
       assert.equal(stats.inputSpikes, e.nalsm.inputNeuronSpikes);
       const dg = e.nalsm.diagnostics!;
       let sumLL = 0;

@@ -11,21 +11,10 @@ import { generateNetwork } from '../src/core/network/generate.js';
 import { uniformWeights } from '../src/core/network/weights.js';
 import type { Pulses } from '../src/core/encode/pulses.js';
 import { Rng } from '../src/core/rng.js';
-import { FIXTURE_PATH } from './fixture-path.js';
+import { FIXTURE_PATH, countDiff } from './fixture-path.js';
 
 const fx = loadFixture(FIXTURE_PATH);
 const cf = compileNetwork(fx.network);
-
-function diff(got: Int32Array, want: ArrayLike<number>): string {
-  let n = 0;
-  let first = -1;
-  for (let i = 0; i < want.length; i++)
-    if (got[i] !== want[i]) {
-      n++;
-      if (first < 0) first = i;
-    }
-  return n === 0 ? '' : `${n} neurons differ, first at neuron ${first} (got ${got[first]}, want ${want[first]})`;
-}
 
 /** index of the first element that differs (Object.is: +0 and −0 differ too), or −1 */
 function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -35,7 +24,7 @@ function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 function assertSame(js: SimulatorLike, wa: SimulatorLike, what: string): void {
-  assert.equal(diff(wa.counts, js.counts), '', `${what}: counts`);
+  assert.equal(countDiff(wa.counts, js.counts), '', `${what}: counts`);
   for (const k of ['W', 'rowSum', 'trace', 'V', 'calcium'] as const) {
     const i = firstDiff(js[k], wa[k]);
     assert.equal(i, -1, `${what}: ${k}[${i}] js ${js[k][i]} wasm ${wa[k][i]}`);

