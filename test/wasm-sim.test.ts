@@ -167,6 +167,65 @@ function lockstep(c: CompiledNetwork, W: Float64Array, opts: WasmSimulatorOption
   }, 'astro, custom config');
 }
 
+test('keepRowSums: false leaves counts, W and trace alone; rowSum is recomputed when next needed', () => {
+  const { c, W } = generated();
+  const rng = new Rng(12, 'keep-row-sums');
+  for (const make of [(): SimulatorLike => new Simulator(c), (): SimulatorLike => new WasmSimulator(c)]) {
+    const kept = make();
+    const skipped = make();
+    kept.setWeights(W);
+    skipped.setWeights(W);
+    for (let r = 0; r < 3; r++) {
+      const p = randomPulses(rng, 250, c.NX, 0.03);
+      for (const [s, keep] of [[kept, true], [skipped, false]] as const) {
+        s.restoreWeights();
+        s.resetTrace();
+        s.runPlastic(p, { rule: 'astro', decay: true, keepRowSums: keep });
+      }
+      assert.equal(countDiff(skipped.counts, kept.counts), '', `sample ${r}: counts`);
+      for (const k of ['W', 'trace', 'V'] as const) assert.equal(firstDiff(kept[k], skipped[k]), -1, `sample ${r}: ${k}`);
+    }
+    // the last run left rowSum stale: commitWeights recomputes it from W, as setWeights would
+    const fresh = make();
+    fresh.setWeights(Float64Array.from(skipped.W));
+    skipped.commitWeights();
+    kept.commitWeights();
+    assert.equal(firstDiff(skipped.rowSum, fresh.rowSum), -1, 'recomputed rowSum after commit');
+    for (let i = 0; i < c.NL; i++) assert.ok(Math.abs(kept.rowSum[i] - skipped.rowSum[i]) <= 1e-9 * (1 + Math.abs(kept.rowSum[i])), `rowSum[${i}]`);
+    // a sample without a restore after a stale run starts from the recomputed sums too
+    const p = randomPulses(rng, 250, c.NX, 0.03);
+    skipped.runPlastic(p, { rule: 'astro', decay: true, keepRowSums: false });
+    const fresh2 = make();
+    fresh2.setWeights(Float64Array.from(skipped.W));
+    const q = randomPulses(rng, 250, c.NX, 0.03);
+    skipped.runStatic(q);
+    fresh2.runStatic(q);
+    assert.equal(countDiff(skipped.counts, fresh2.counts), '', 'static sample after a stale run');
+    assert.equal(firstDiff(skipped.V, fresh2.V), -1, 'V after a stale run');
+  }
+});
+
+test('phase A: potentiation over all inputs\' lists gives the bits of per-snapshot lists', () => {
+  const { c, W } = generated();
+  const rng = new Rng(13, 'full-lists');
+  const sims = [new Simulator(c), new Simulator(c, { fullInputLists: false }), new WasmSimulator(c), new WasmSimulator(c, { fullInputLists: false })];
+  for (const s of sims) s.setWeights(W);
+  // dense snapshots (most inputs carry a trace: full lists), then sparse ones (per-snapshot lists)
+  for (let r = 0; r < 16; r++) {
+    const p = randomPulses(rng, 20, c.NX, r < 10 ? 0.1 : 0.002);
+    const stats = sims.map((s) => {
+      const st = emptyStats();
+      if (r === 12) s.resetTrace();
+      s.runPlastic(p, { rule: 'stdp', decay: false }, null, st);
+      return st;
+    });
+    for (let k = 1; k < sims.length; k++) {
+      assert.deepEqual(stats[k], stats[0], `snapshot ${r}, sim ${k}: stats`);
+      assertSame(sims[0], sims[k], `snapshot ${r}, sim ${k}`);
+    }
+  }
+});
+
 for (const simd of [true, false]) {
   test(`generated network (${simd ? 'SIMD' : 'scalar'} kernels): static, astro and phase-A STDP match the TS backend bit for bit`, () => {
     const { c, W } = generated();

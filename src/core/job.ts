@@ -79,7 +79,8 @@ export class JobRunner {
     sim.restoreWeights();
     sim.resetTrace();
     const rule = model.phaseB === 'astro' ? 'astro' : 'stdp';
-    const counts = sim.runPlastic(p, { rule, decay: true, astroW: model.astroW }, raster, this.stats);
+    // W (and with it rowSum) is restored before the next sample: skip the rowSum upkeep
+    const counts = sim.runPlastic(p, { rule, decay: true, astroW: model.astroW, keepRowSums: false }, raster, this.stats);
     // static samples that follow read the working weights: put W_INI back
     if (model.plasticEvery > 1) sim.restoreWeights();
     return counts;

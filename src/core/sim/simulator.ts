@@ -14,7 +14,7 @@ import type { Pulses } from '../encode/pulses.js';
 import type { CompiledNetwork } from './compiled.js';
 import { LearningRates } from '../plasticity/learning-rates.js';
 import type { SimulatorLike } from './types.js';
-import { EK, EK_MAX, E1 } from './kernel-constants.js';
+import { EK, EK_MAX, E1, fullListsPay } from './kernel-constants.js';
 
 export interface PlasticityConfig {
   /**
@@ -32,6 +32,13 @@ export interface PlasticityConfig {
   astroW?: number;
   astroTau?: number;
   astroBiasOffset?: number;
+  /**
+   * Keep rowSum (Σ of each post's in-weights, which seeds the next sample's current) up to date
+   * while W changes [true]. False skips that upkeep, ~8 % of a plastic sample, for callers that
+   * call restoreWeights() before the next sample anyway (the spike-count phase); rowSum is then
+   * recomputed from W if a sample or commitWeights() needs it without a restore.
+   */
+  keepRowSums?: boolean;
 }
 
 export interface CalciumGate {
@@ -90,6 +97,11 @@ export class Simulator implements SimulatorLike {
   /** weights and row sums that runSample restores in the spike-count phase */
   private readonly W0: Float64Array;
   private readonly rowSum0: Float64Array;
+  /** where the kernels' rowSum upkeep goes in a run with keepRowSums: false */
+  private readonly rowSumScratch: Float64Array;
+  private rowSumStale = false;
+  /** the act lists hold every input (see resetState) */
+  private actFull = false;
 
   readonly V: Float64Array;
   readonly trace: Float64Array;
@@ -107,13 +119,18 @@ export class Simulator implements SimulatorLike {
   private readonly inputMark: Uint8Array;
   private readonly st: State;
 
-  constructor(c: CompiledNetwork) {
+  private readonly fullInputLists: boolean;
+
+  /** fullInputLists: as WasmSimulatorOptions.fullInputLists */
+  constructor(c: CompiledNetwork, opts: { fullInputLists?: boolean } = {}) {
     this.c = c;
+    this.fullInputLists = opts.fullInputLists ?? true;
     const { N, NL, NX, S } = c;
     this.W = new Float64Array(S);
     this.W0 = new Float64Array(S);
     this.rowSum = new Float64Array(NL);
     this.rowSum0 = new Float64Array(NL);
+    this.rowSumScratch = new Float64Array(NL);
     this.V = new Float64Array(N);
     this.trace = new Float64Array(N);
     this.counts = new Int32Array(NL);
@@ -143,17 +160,25 @@ export class Simulator implements SimulatorLike {
     if (W.length !== this.c.S) throw new Error(`expected ${this.c.S} weights, got ${W.length}`);
     this.W0.set(W);
     this.W.set(W);
+    this.recomputeRowSums();
+    this.rowSum0.set(this.rowSum);
+  }
+
+  /** rowSum[i] = Σ W over i's in-list, from 0 in in-list order */
+  private recomputeRowSums(): void {
     const { NL, inStart, inSyn } = this.c;
+    const W = this.W;
     for (let i = 0; i < NL; i++) {
       let s = 0;
       for (let q = inStart[i]; q < inStart[i + 1]; q++) s += W[inSyn[q]];
-      this.rowSum0[i] = s;
+      this.rowSum[i] = s;
     }
-    this.rowSum.set(this.rowSum0);
+    this.rowSumStale = false;
   }
 
   /** Make the working weights the new starting point (e.g. after phase A). */
   commitWeights(): void {
+    if (this.rowSumStale) this.recomputeRowSums();
     this.W0.set(this.W);
     this.rowSum0.set(this.rowSum);
   }
@@ -162,6 +187,7 @@ export class Simulator implements SimulatorLike {
   restoreWeights(): void {
     this.W.set(this.W0);
     this.rowSum.set(this.rowSum0);
+    this.rowSumStale = false;
   }
 
   resetTrace(): void {
@@ -180,6 +206,7 @@ export class Simulator implements SimulatorLike {
     this.last.fill(-NEURON.deltaInit);
     this.counts.fill(0);
     this.J.fill(0);
+    if (this.rowSumStale) this.recomputeRowSums();
     const e20 = EK[NEURON.deltaInit];
     for (let i = 0; i < NL; i++) this.I[i] = e20 * this.rowSum[i];
     // only inputs that receive a pulse (or still carry a trace) can change state
@@ -194,7 +221,18 @@ export class Simulator implements SimulatorLike {
     if (includeTracedInputs) for (let x = 0; x < NX; x++) if (this.trace[NL + x] !== 0) mark[x] = 1;
     let m = 0;
     for (let x = 0; x < NX; x++) if (mark[x]) this.activeInputs[m++] = NL + x;
-    if (includeTracedInputs) this.buildActiveInLists(m);
+    if (includeTracedInputs) {
+      // as WasmSimulator.activeLists: all inputs' lists, built once, when most inputs qualify
+      if (!this.fullInputLists || !fullListsPay(m, NX)) {
+        this.buildActiveInLists(this.activeInputs, m);
+        this.actFull = false;
+      } else if (!this.actFull) {
+        const all = new Int32Array(NX);
+        for (let x = 0; x < NX; x++) all[x] = NL + x;
+        this.buildActiveInLists(all, NX);
+        this.actFull = true;
+      }
+    }
     return m;
   }
 
@@ -203,20 +241,20 @@ export class Simulator implements SimulatorLike {
    * carrying one): potentiation then skips the ~85 % of input synapses whose pre is silent.
    * Built by bucketing the active inputs' out-synapses by post, in input order.
    */
-  private buildActiveInLists(nActive: number): void {
+  private buildActiveInLists(inputs: Int32Array, nActive: number): void {
     const { outStart, outPost, NL } = this.c;
     const st = this.st;
     const { actStart, actPre, actSyn } = st;
     actStart.fill(0);
     for (let a = 0; a < nActive; a++) {
-      const n = this.activeInputs[a];
+      const n = inputs[a];
       for (let k = outStart[n]; k < outStart[n + 1]; k++) actStart[outPost[k] + 1]++;
     }
     for (let i = 0; i < NL; i++) actStart[i + 1] += actStart[i];
     const fill = st.actFill;
     fill.set(actStart.subarray(0, NL));
     for (let a = 0; a < nActive; a++) {
-      const n = this.activeInputs[a];
+      const n = inputs[a];
       for (let k = outStart[n]; k < outStart[n + 1]; k++) {
         const q = fill[outPost[k]]++;
         actPre[q] = n;
@@ -258,6 +296,8 @@ export class Simulator implements SimulatorLike {
     const T = p.steps;
     const gated = plastic && cfg.rule === 'apstdp';
     const lr = new LearningRates(cfg);
+    const rows = !plastic || cfg.keepRowSums !== false;
+    st.rowSum = rows ? this.rowSum : this.rowSumScratch;
     let astroNow = 0;
     for (let t = 0; t < T; t++) {
       if (gated) {
@@ -283,6 +323,7 @@ export class Simulator implements SimulatorLike {
       st.swap(t + 1 < T);
     }
     st.raster = null;
+    if (!rows) this.rowSumStale = true;
     if (stats) {
       stats.liquidSpikes = st.liquidSpikes;
       stats.inputSpikes = st.inputSpikes;

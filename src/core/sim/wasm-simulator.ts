@@ -30,7 +30,7 @@ import { LearningRates } from '../plasticity/learning-rates.js';
 import type { PlasticityConfig, Raster, SampleStats } from './simulator.js';
 import type { SimulatorLike } from './types.js';
 import { Code, ModuleBuilder, wasmApi, wasmSimdAvailable, f64Bytes, I32, I64, F64, V128, PAGE_BYTES, type ValType, type WasmMemory } from '../wasm/assembler.js';
-import { EK, EK_MAX, E1 } from './kernel-constants.js';
+import { EK, EK_MAX, E1, fullListsPay } from './kernel-constants.js';
 
 // header: per-sample scalars shared by JS and wasm
 const H_PAR = 0; // which spike buffer is current (0: A, 1: B)
@@ -175,9 +175,15 @@ function addCounter(c: Code, off: number, v: string): void {
 export interface WasmSimulatorOptions {
   /** use f64x2 SIMD kernels (default: when the engine has SIMD); the scalar ones give the same bits */
   simd?: boolean;
+  /** potentiate over all inputs' in-lists when most inputs are active (default true; same bits either way) */
+  fullInputLists?: boolean;
 }
 
-function buildModule(cn: CompiledNetwork, L: Layout, pages: number, opts: Required<WasmSimulatorOptions>): Uint8Array {
+/** plastic kernels come with (rows) and without (NoRows) the rowSum upkeep; see PlasticityConfig.keepRowSums */
+const variants = [[false, true], [true, true], [false, false], [true, false]] as const;
+const kernelName = (base: string, rows: boolean): string => (rows ? base : `${base}NoRows`);
+
+function buildModule(cn: CompiledNetwork, L: Layout, pages: number, opts: { simd: boolean }): Uint8Array {
   const simd = opts.simd;
   const { NL, NE, NX } = cn;
   const wMax = STDP.maxWeight;
@@ -186,7 +192,7 @@ function buildModule(cn: CompiledNetwork, L: Layout, pages: number, opts: Requir
   const rfr = NEURON.refractory;
   const m = new ModuleBuilder().importMemory('env', 'mem', pages);
 
-  /** rowSum0[i] = Σ_q W[inSyn[q]] over i's in-list, from 0, q ascending */
+  /** rowSum[i] = Σ_q W[inSyn[q]] over i's in-list, from 0, q ascending */
   m.func('rowSums', { locals: { i: I32, q: I32, qe: I32, s: F64 } }, (c) => {
     c.i32Const(0).set('i');
     c.loop('rows', () => {
@@ -196,7 +202,7 @@ function buildModule(cn: CompiledNetwork, L: Layout, pages: number, opts: Requir
       forEach(c, 'q', 'qe', 4, () => {
         c.get('s').get('q').i32Load(L.inSyn).i32Const(3).i32Shl().f64Load(L.W).f64Add().set('s');
       });
-      c.get('i').i32Const(1).i32Shl().get('s').f64Store(L.rowSum0);
+      c.get('i').i32Const(1).i32Shl().get('s').f64Store(L.rowSum);
       c.get('i').i32Const(4).i32Add().tee('i').i32Const(4 * NL).i32LtU().brIf('rows');
     });
   });
@@ -360,7 +366,7 @@ function buildModule(cn: CompiledNetwork, L: Layout, pages: number, opts: Requir
    * propagatePlastic for synapses k, k+1 in f64x2 lanes (same IEEE operations per lane). The
    * updates of I, J and rowSum stay in synapse order per post, which is all that fixes their bits.
    */
-  const plasticPair = (c: Code, gated: boolean): void => {
+  const plasticPair = (c: Code, gated: boolean, rows: boolean): void => {
     c.get('k').i32Load(L.outPost).i32Const(3).i32Shl().set('i0');
     c.get('k').i32Load(L.outPost + 4).i32Const(3).i32Shl().set('i1');
     c.get('kw').v128Load(L.W, 3).tee('wV').get('fV').f64x2Mul().set('pV');
@@ -399,8 +405,10 @@ function buildModule(cn: CompiledNetwork, L: Layout, pages: number, opts: Requir
     c.get('nwV').get('wV').f64x2Sub().set('ddV');
     c.get('i0').get('i0').f64Load(L.J).get('ddV').f64x2ExtractLane(0).f64Const(E1).f64Mul().f64Add().f64Store(L.J);
     c.get('i1').get('i1').f64Load(L.J).get('ddV').f64x2ExtractLane(1).f64Const(E1).f64Mul().f64Add().f64Store(L.J);
-    c.get('i0').get('i0').f64Load(L.rowSum).get('ddV').f64x2ExtractLane(0).f64Add().f64Store(L.rowSum);
-    c.get('i1').get('i1').f64Load(L.rowSum).get('ddV').f64x2ExtractLane(1).f64Add().f64Store(L.rowSum);
+    if (rows) {
+      c.get('i0').get('i0').f64Load(L.rowSum).get('ddV').f64x2ExtractLane(0).f64Add().f64Store(L.rowSum);
+      c.get('i1').get('i1').f64Load(L.rowSum).get('ddV').f64x2ExtractLane(1).f64Add().f64Store(L.rowSum);
+    }
   };
 
   /**
@@ -408,9 +416,9 @@ function buildModule(cn: CompiledNetwork, L: Layout, pages: number, opts: Requir
    * every synapse: unchanged ones add ±0, which leaves them bit-identical because neither is
    * ever −0 (both start at +0 or a sum from +0, and x + y is −0 only when both are −0).
    */
-  for (const gated of [false, true]) {
+  for (const [gated, rows] of variants) {
     m.func(
-      gated ? 'propagateGated' : 'propagatePlastic',
+      kernelName(gated ? 'propagateGated' : 'propagatePlastic', rows),
       {
         params: gated
           ? { spk: I32, fac: I32, n: I32, t: I32, aPlus: F64, dep: F64, ltpLo: F64, ltpHi: F64, ltdLo: F64, ltdHi: F64 }
@@ -463,7 +471,7 @@ function buildModule(cn: CompiledNetwork, L: Layout, pages: number, opts: Requir
             c.get('ke').i32Const(4).i32Sub().set('kp');
             c.get('k').get('kp').i32LtS().if(() =>
               c.loop('pairs', () => {
-                plasticPair(c, gated);
+                plasticPair(c, gated, rows);
                 c.get('kw').i32Const(16).i32Add().set('kw');
                 c.get('k').i32Const(8).i32Add().tee('k').get('kp').i32LtS().brIf('pairs');
               }),
@@ -493,7 +501,7 @@ function buildModule(cn: CompiledNetwork, L: Layout, pages: number, opts: Requir
             c.get('nw').get('w').f64Sub().set('dd');
             c.get('i').i32Const(3).i32Shl().tee('i');
             c.get('i').f64Load(L.J).get('dd').f64Const(E1).f64Mul().f64Add().f64Store(L.J);
-            c.get('i').get('i').f64Load(L.rowSum).get('dd').f64Add().f64Store(L.rowSum);
+            if (rows) c.get('i').get('i').f64Load(L.rowSum).get('dd').f64Add().f64Store(L.rowSum);
             c.get('kw').i32Const(8).i32Add().set('kw');
           });
         });
@@ -504,7 +512,7 @@ function buildModule(cn: CompiledNetwork, L: Layout, pages: number, opts: Requir
   }
 
   /** potentiateRange for in-synapses q, q+1 in f64x2 lanes; dJ and dRow still add lane 0, then lane 1 */
-  const potentiatePair = (c: Code, kind: 'exc' | 'inh' | 'input', pres: number, syns: number, bounds: [number, number]): void => {
+  const potentiatePair = (c: Code, kind: 'exc' | 'inh' | 'input', pres: number, syns: number, bounds: [number, number], rows: boolean): void => {
     c.get('q').i32Load(pres).i32Const(3).i32Shl().set('j0');
     c.get('q').i32Load(pres + 4).i32Const(3).i32Shl().set('j1');
     c.get('j0').i32Const(1).i32ShrU().i32Load(L.last).set('l0');
@@ -532,7 +540,7 @@ function buildModule(cn: CompiledNetwork, L: Layout, pages: number, opts: Requir
     c.i32x4ExtractLane(1).get('dV').i32x4ExtractLane(0);
     c.v128Load64Zero(L.EK).v128Load64Lane(1, L.EK).get('ddV').f64x2Mul().set('pV');
     c.get('dJ').get('pV').f64x2ExtractLane(0).f64Add().get('pV').f64x2ExtractLane(1).f64Add().set('dJ');
-    c.get('dRow').get('ddV').f64x2ExtractLane(0).f64Add().get('ddV').f64x2ExtractLane(1).f64Add().set('dRow');
+    if (rows) c.get('dRow').get('ddV').f64x2ExtractLane(0).f64Add().get('ddV').f64x2ExtractLane(1).f64Add().set('dRow');
   };
 
   /**
@@ -541,7 +549,7 @@ function buildModule(cn: CompiledNetwork, L: Layout, pages: number, opts: Requir
    * active in-lists). dJ and dRow take dd on every visited synapse, ±0 where W is unchanged
    * (see propagatePlastic); the caller adds them to J and rowSum once per range, as simulator.ts.
    */
-  const potentiateRange = (c: Code, kind: 'exc' | 'inh' | 'input', pres: number, syns: number): void => {
+  const potentiateRange = (c: Code, kind: 'exc' | 'inh' | 'input', pres: number, syns: number, rows: boolean): void => {
     const bounds: [number, number] = kind === 'exc' ? [0, wMax] : kind === 'inh' ? [-wMax, 0] : [-wMax, wMax];
     if (simd) {
       c.get('qe').i32Const(4).i32Sub().set('qp');
@@ -550,7 +558,7 @@ function buildModule(cn: CompiledNetwork, L: Layout, pages: number, opts: Requir
         c.get('updates').get('qe').get('q').i32Sub().i32Const(3).i32ShrU().i32Const(1).i32Shl().i32Add().set('updates');
         c.get('zeroV').set('skipsV');
         c.loop('pairs', () => {
-          potentiatePair(c, kind, pres, syns, bounds);
+          potentiatePair(c, kind, pres, syns, bounds, rows);
           c.get('q').i32Const(8).i32Add().tee('q').get('qp').i32LtS().brIf('pairs');
         });
         c.get('updates').get('skipsV').i64x2ExtractLane(0).i32WrapI64().i32Add().get('skipsV').i64x2ExtractLane(1).i32WrapI64().i32Add().set('updates');
@@ -569,14 +577,14 @@ function buildModule(cn: CompiledNetwork, L: Layout, pages: number, opts: Requir
       // d = min(tn − last[j], EK_MAX)
       c.i32Const(EK_MAX).get('tn').get('lj').i32Sub().tee('d').get('d').i32Const(EK_MAX).i32GtS().select();
       c.i32Const(3).i32Shl().f64Load(L.EK).get('dd').f64Mul().get('dJ').f64Add().set('dJ');
-      c.get('dRow').get('dd').f64Add().set('dRow');
+      if (rows) c.get('dRow').get('dd').f64Add().set('dRow');
     });
   };
 
   /** J[i] += dJ; rowSum[i] += dRow, once per range as in potentiateRange */
-  const flushRange = (c: Code): void => {
+  const flushRange = (c: Code, rows: boolean): void => {
     c.get('i8').get('i8').f64Load(L.J).get('dJ').f64Add().f64Store(L.J);
-    c.get('i8').get('i8').f64Load(L.rowSum).get('dRow').f64Add().f64Store(L.rowSum);
+    if (rows) c.get('i8').get('i8').f64Load(L.rowSum).get('dRow').f64Add().f64Store(L.rowSum);
     c.f64Const(0).set('dJ').f64Const(0).set('dRow');
   };
 
@@ -584,9 +592,9 @@ function buildModule(cn: CompiledNetwork, L: Layout, pages: number, opts: Requir
    * potentiate: item 9, the pre-before-post term for liquid spikers. Gated (AP-STDP): per spiker,
    * potentiation aPlus only in the LTP window, depression only in the LTD window, else 0.
    */
-  for (const gated of [false, true]) {
+  for (const [gated, rows] of variants) {
     m.func(
-      gated ? 'potentiateGated' : 'potentiate',
+      kernelName(gated ? 'potentiateGated' : 'potentiate', rows),
       {
         params: gated
           ? { spk: I32, n: I32, t: I32, aPlus: F64, dep: F64, ltpLo: F64, ltpHi: F64, ltdLo: F64, ltdHi: F64 }
@@ -626,14 +634,14 @@ function buildModule(cn: CompiledNetwork, L: Layout, pages: number, opts: Requir
           c.get('i').i32Const(2).i32Shl().tee('i').i32Load(L.inStart).i32Const(2).i32Shl().set('q');
           // the liquid pres (E then I: one range in simulator.ts, split here so the bounds are constants)
           c.get('i').i32Load(L.inExcEnd).i32Const(2).i32Shl().set('qe');
-          potentiateRange(c, 'exc', L.inPre, L.inSyn);
+          potentiateRange(c, 'exc', L.inPre, L.inSyn, rows);
           c.get('i').i32Load(L.inLiquidEnd).i32Const(2).i32Shl().set('qe');
-          potentiateRange(c, 'inh', L.inPre, L.inSyn);
-          flushRange(c);
+          potentiateRange(c, 'inh', L.inPre, L.inSyn, rows);
+          flushRange(c, rows);
           c.get('i').i32Load(L.actStart).i32Const(2).i32Shl().set('q');
           c.get('i').i32Load(L.actStart + 4).i32Const(2).i32Shl().set('qe');
-          potentiateRange(c, 'input', L.actPre, L.actSyn);
-          flushRange(c);
+          potentiateRange(c, 'input', L.actPre, L.actSyn, rows);
+          flushRange(c, rows);
         });
         addCounter(c, H_UPD, 'updates');
       },
@@ -834,7 +842,7 @@ function buildModule(cn: CompiledNetwork, L: Layout, pages: number, opts: Requir
   });
 
   /** one step t: propagate (+ STDP), pulses, neuron updates, swap; returns the astrocyte input */
-  for (const mode of ['static', 'plastic', 'gated'] as const) {
+  for (const [mode, rows] of [['static', true], ['plastic', true], ['gated', true], ['plastic', false], ['gated', false]] as const) {
     const plastic = mode !== 'static';
     const params: Record<string, ValType> =
       mode === 'static'
@@ -842,7 +850,7 @@ function buildModule(cn: CompiledNetwork, L: Layout, pages: number, opts: Requir
         : mode === 'plastic'
           ? { t: I32, T: I32, aPlus: F64, dep: F64 }
           : { t: I32, T: I32, aPlus: F64, tauC: F64, ltpLo: F64, ltpHi: F64, ltdLo: F64, ltdHi: F64 };
-    const name = mode === 'static' ? 'stepStatic' : mode === 'plastic' ? 'stepPlastic' : 'stepGated';
+    const name = kernelName(mode === 'static' ? 'stepStatic' : mode === 'plastic' ? 'stepPlastic' : 'stepGated', rows);
     m.func(name, { params, results: [I32], locals: { par: I32, spk: I32, fac: I32, spkN: I32, facN: I32, n: I32 } }, (c) => {
       c.i32Const(0).i32Load(H_PAR).set('par');
       c.i32Const(L.spkB).i32Const(L.spkA).get('par').select().set('spk');
@@ -855,13 +863,13 @@ function buildModule(cn: CompiledNetwork, L: Layout, pages: number, opts: Requir
         c.get('t').get('tauC').call('updateCalcium');
         c.get('spk').get('fac').get('n').get('t').get('aPlus').get('aPlus');
         gate();
-        c.call('propagateGated');
+        c.call(kernelName('propagateGated', rows));
         c.get('spk').get('n').get('t').f64Const(0).get('aPlus');
         gate();
-        c.call('potentiateGated');
+        c.call(kernelName('potentiateGated', rows));
       } else if (plastic) {
-        c.get('spk').get('fac').get('n').get('t').get('aPlus').get('dep').call('propagatePlastic');
-        c.get('spk').get('n').get('t').get('aPlus').get('dep').call('potentiate');
+        c.get('spk').get('fac').get('n').get('t').get('aPlus').get('dep').call(kernelName('propagatePlastic', rows));
+        c.get('spk').get('n').get('t').get('aPlus').get('dep').call(kernelName('potentiate', rows));
       } else {
         c.get('spk').get('fac').get('n').call('propagateStatic');
       }
@@ -877,7 +885,9 @@ function buildModule(cn: CompiledNetwork, L: Layout, pages: number, opts: Requir
     });
   }
 
-  return m.exportOnly(['rowSums', 'initCurrents', 'markInputs', 'buildActive', 'stepStatic', 'stepPlastic', 'stepGated']).build();
+  return m
+    .exportOnly(['rowSums', 'initCurrents', 'markInputs', 'buildActive', 'stepStatic', 'stepPlastic', 'stepGated', 'stepPlasticNoRows', 'stepGatedNoRows'])
+    .build();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -890,6 +900,8 @@ interface Exports {
   stepStatic(t: number, T: number): number;
   stepPlastic(t: number, T: number, aPlus: number, dep: number): number;
   stepGated(t: number, T: number, aPlus: number, tauC: number, ltpLo: number, ltpHi: number, ltdLo: number, ltdHi: number): number;
+  stepPlasticNoRows(t: number, T: number, aPlus: number, dep: number): number;
+  stepGatedNoRows(t: number, T: number, aPlus: number, tauC: number, ltpLo: number, ltpHi: number, ltdLo: number, ltdHi: number): number;
 }
 
 interface Views {
@@ -917,12 +929,18 @@ export class WasmSimulator implements SimulatorLike {
   private readonly memory: WasmMemory;
   private readonly x: Exports;
   private v: Views;
+  /** set by a run with keepRowSums: false; rowSum is then recomputed from W before it is next read */
+  private rowSumStale = false;
+  /** the act lists hold every input (see activeLists) */
+  private actFull = false;
+  private readonly fullInputLists: boolean;
 
   /** Throws when WebAssembly is unavailable or the memory cannot be allocated. */
   constructor(c: CompiledNetwork, opts: WasmSimulatorOptions = {}) {
     const api = wasmApi();
     if (api === undefined) throw new Error('WebAssembly is not available');
     this.c = c;
+    this.fullInputLists = opts.fullInputLists ?? true;
     const L = layout(c);
     this.L = L;
     const bytes = L.pulses + pulseBytes(PULSE_STEPS0, PULSES0);
@@ -1022,11 +1040,14 @@ export class WasmSimulator implements SimulatorLike {
     v.W.set(W);
     v.W0.set(v.W);
     this.x.rowSums();
-    v.rowSum.set(v.rowSum0);
+    v.rowSum0.set(v.rowSum);
+    this.rowSumStale = false;
   }
 
   commitWeights(): void {
     const v = this.views();
+    if (this.rowSumStale) this.x.rowSums();
+    this.rowSumStale = false;
     v.W0.set(v.W);
     v.rowSum0.set(v.rowSum);
   }
@@ -1035,6 +1056,7 @@ export class WasmSimulator implements SimulatorLike {
     const v = this.views();
     v.W.set(v.W0);
     v.rowSum.set(v.rowSum0);
+    this.rowSumStale = false;
   }
 
   resetTrace(): void {
@@ -1078,6 +1100,8 @@ export class WasmSimulator implements SimulatorLike {
     h[H_INP >> 2] = 0;
     v.f64[H_EV >> 3] = 0;
     v.f64[H_UPD >> 3] = 0;
+    if (this.rowSumStale) this.x.rowSums();
+    this.rowSumStale = false;
     this.x.initCurrents();
     const m = this.x.markInputs(T, plastic ? 1 : 0);
     if (m < 0) {
@@ -1087,7 +1111,28 @@ export class WasmSimulator implements SimulatorLike {
       }
       throw new Error('pulse input outside the inputs');
     }
-    if (plastic) this.x.buildActive(m);
+    if (plastic) this.activeLists(m);
+  }
+
+  /**
+   * The potentiation in-lists of the inputs that can carry a trace. When most inputs can (phase A
+   * carries traces from snapshot to snapshot), the lists of all inputs are built once and kept:
+   * the extra entries have a zero trace all sample and are skipped, so the bits are the same.
+   */
+  private activeLists(m: number): void {
+    const NX = this.c.NX;
+    if (!this.fullInputLists || !fullListsPay(m, NX)) {
+      this.x.buildActive(m);
+      this.actFull = false;
+      return;
+    }
+    if (this.actFull) return;
+    const list = new Int32Array(this.memory.buffer, this.L.activeInputs, NX);
+    const marked = list.slice(0, m);
+    for (let x = 0; x < NX; x++) list[x] = this.c.NL + x;
+    this.x.buildActive(NX);
+    list.set(marked);
+    this.actFull = true;
   }
 
   private run(p: Pulses, cfg: PlasticityConfig | null, raster: Raster | null, stats?: SampleStats): Int32Array {
@@ -1097,17 +1142,21 @@ export class WasmSimulator implements SimulatorLike {
     this.resetState(p, plastic);
     const x = this.x;
     const T = p.steps;
+    const rows = !plastic || cfg.keepRowSums !== false;
+    const stepGated = rows ? x.stepGated : x.stepGatedNoRows;
+    const stepPlastic = rows ? x.stepPlastic : x.stepPlasticNoRows;
     let astroNow = 0;
     let astroNext = 0;
     for (let t = 0; t < T; t++) {
-      if (gated) astroNext = x.stepGated(t, T, lr.aPlus, lr.tauC, lr.ltpLo, lr.ltpHi, lr.ltdLo, lr.ltdHi);
-      else if (plastic) astroNext = x.stepPlastic(t, T, lr.aPlus, lr.depression);
+      if (gated) astroNext = stepGated(t, T, lr.aPlus, lr.tauC, lr.ltpLo, lr.ltpHi, lr.ltdLo, lr.ltdHi);
+      else if (plastic) astroNext = stepPlastic(t, T, lr.aPlus, lr.depression);
       else astroNext = x.stepStatic(t, T);
       if (raster !== null) this.record(raster, t + 1);
       // item 11: the astrocyte integrates this step's (liquid − input) spikes; item 12: decays
       lr.endStep(astroNow);
       astroNow = astroNext;
     }
+    if (!rows) this.rowSumStale = true;
     const v = this.views();
     if (stats) {
       stats.liquidSpikes = v.i32[H_LIQ >> 2];
