@@ -205,27 +205,6 @@ test('keepRowSums: false leaves counts, W and trace alone; rowSum is recomputed 
   }
 });
 
-test('phase A: potentiation over all inputs\' lists gives the bits of per-snapshot lists', () => {
-  const { c, W } = generated();
-  const rng = new Rng(13, 'full-lists');
-  const sims = [new Simulator(c), new Simulator(c, { fullInputLists: false }), new WasmSimulator(c), new WasmSimulator(c, { fullInputLists: false })];
-  for (const s of sims) s.setWeights(W);
-  // dense snapshots (most inputs carry a trace: full lists), then sparse ones (per-snapshot lists)
-  for (let r = 0; r < 16; r++) {
-    const p = randomPulses(rng, 20, c.NX, r < 10 ? 0.1 : 0.002);
-    const stats = sims.map((s) => {
-      const st = emptyStats();
-      if (r === 12) s.resetTrace();
-      s.runPlastic(p, { rule: 'stdp', decay: false }, null, st);
-      return st;
-    });
-    for (let k = 1; k < sims.length; k++) {
-      assert.deepEqual(stats[k], stats[0], `snapshot ${r}, sim ${k}: stats`);
-      assertSame(sims[0], sims[k], `snapshot ${r}, sim ${k}`);
-    }
-  }
-});
-
 for (const simd of [true, false]) {
   test(`generated network (${simd ? 'SIMD' : 'scalar'} kernels): static, astro and phase-A STDP match the TS backend bit for bit`, () => {
     const { c, W } = generated();

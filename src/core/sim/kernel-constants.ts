@@ -1,4 +1,4 @@
-// Constants (and one rule) shared by the simulator's kernels (simulator.ts) and their wasm twins
+// Constants shared by the simulator's kernels (simulator.ts) and their wasm twins
 // (wasm-simulator.ts): both must use the very same doubles for the results to be bit-identical.
 
 /** the largest Δ (steps since a neuron's last spike) the table covers; the kernels clamp Δ to it */
@@ -13,12 +13,3 @@ export const EK: Float64Array = (() => {
 
 /** e^{−1}: the per-step decay of the running synaptic current */
 export const E1 = EK[1];
-
-/**
- * Whether to potentiate over every input's in-list (built once) instead of building this
- * sample's: worth it once most inputs can carry a trace (phase A), and bit-identical either way
- * because an input outside the active set has a zero trace all sample.
- */
-export function fullListsPay(active: number, inputs: number): boolean {
-  return 4 * active >= 3 * inputs;
-}

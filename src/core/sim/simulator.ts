@@ -14,7 +14,7 @@ import type { Pulses } from '../encode/pulses.js';
 import type { CompiledNetwork } from './compiled.js';
 import { LearningRates } from '../plasticity/learning-rates.js';
 import type { SimulatorLike } from './types.js';
-import { EK, EK_MAX, E1, fullListsPay } from './kernel-constants.js';
+import { EK, EK_MAX, E1 } from './kernel-constants.js';
 
 export interface PlasticityConfig {
   /**
@@ -100,8 +100,6 @@ export class Simulator implements SimulatorLike {
   /** where the kernels' rowSum upkeep goes in a run with keepRowSums: false */
   private readonly rowSumScratch: Float64Array;
   private rowSumStale = false;
-  /** the act lists hold every input (see resetState) */
-  private actFull = false;
 
   readonly V: Float64Array;
   readonly trace: Float64Array;
@@ -119,12 +117,8 @@ export class Simulator implements SimulatorLike {
   private readonly inputMark: Uint8Array;
   private readonly st: State;
 
-  private readonly fullInputLists: boolean;
-
-  /** fullInputLists: as WasmSimulatorOptions.fullInputLists */
-  constructor(c: CompiledNetwork, opts: { fullInputLists?: boolean } = {}) {
+  constructor(c: CompiledNetwork) {
     this.c = c;
-    this.fullInputLists = opts.fullInputLists ?? true;
     const { N, NL, NX, S } = c;
     this.W = new Float64Array(S);
     this.W0 = new Float64Array(S);
@@ -221,18 +215,7 @@ export class Simulator implements SimulatorLike {
     if (includeTracedInputs) for (let x = 0; x < NX; x++) if (this.trace[NL + x] !== 0) mark[x] = 1;
     let m = 0;
     for (let x = 0; x < NX; x++) if (mark[x]) this.activeInputs[m++] = NL + x;
-    if (includeTracedInputs) {
-      // as WasmSimulator.activeLists: all inputs' lists, built once, when most inputs qualify
-      if (!this.fullInputLists || !fullListsPay(m, NX)) {
-        this.buildActiveInLists(this.activeInputs, m);
-        this.actFull = false;
-      } else if (!this.actFull) {
-        const all = new Int32Array(NX);
-        for (let x = 0; x < NX; x++) all[x] = NL + x;
-        this.buildActiveInLists(all, NX);
-        this.actFull = true;
-      }
-    }
+    if (includeTracedInputs) this.buildActiveInLists(m);
     return m;
   }
 
@@ -241,20 +224,20 @@ export class Simulator implements SimulatorLike {
    * carrying one): potentiation then skips the ~85 % of input synapses whose pre is silent.
    * Built by bucketing the active inputs' out-synapses by post, in input order.
    */
-  private buildActiveInLists(inputs: Int32Array, nActive: number): void {
+  private buildActiveInLists(nActive: number): void {
     const { outStart, outPost, NL } = this.c;
     const st = this.st;
     const { actStart, actPre, actSyn } = st;
     actStart.fill(0);
     for (let a = 0; a < nActive; a++) {
-      const n = inputs[a];
+      const n = this.activeInputs[a];
       for (let k = outStart[n]; k < outStart[n + 1]; k++) actStart[outPost[k] + 1]++;
     }
     for (let i = 0; i < NL; i++) actStart[i + 1] += actStart[i];
     const fill = st.actFill;
     fill.set(actStart.subarray(0, NL));
     for (let a = 0; a < nActive; a++) {
-      const n = inputs[a];
+      const n = this.activeInputs[a];
       for (let k = outStart[n]; k < outStart[n + 1]; k++) {
         const q = fill[outPost[k]]++;
         actPre[q] = n;

@@ -30,7 +30,7 @@ import { LearningRates } from '../plasticity/learning-rates.js';
 import type { PlasticityConfig, Raster, SampleStats } from './simulator.js';
 import type { SimulatorLike } from './types.js';
 import { Code, ModuleBuilder, wasmApi, wasmSimdAvailable, f64Bytes, I32, I64, F64, V128, PAGE_BYTES, type ValType, type WasmMemory } from '../wasm/assembler.js';
-import { EK, EK_MAX, E1, fullListsPay } from './kernel-constants.js';
+import { EK, EK_MAX, E1 } from './kernel-constants.js';
 
 // header: per-sample scalars shared by JS and wasm
 const H_PAR = 0; // which spike buffer is current (0: A, 1: B)
@@ -175,8 +175,6 @@ function addCounter(c: Code, off: number, v: string): void {
 export interface WasmSimulatorOptions {
   /** use f64x2 SIMD kernels (default: when the engine has SIMD); the scalar ones give the same bits */
   simd?: boolean;
-  /** potentiate over all inputs' in-lists when most inputs are active (default true; same bits either way) */
-  fullInputLists?: boolean;
 }
 
 /** plastic kernels come with (rows) and without (NoRows) the rowSum upkeep; see PlasticityConfig.keepRowSums */
@@ -931,16 +929,12 @@ export class WasmSimulator implements SimulatorLike {
   private v: Views;
   /** set by a run with keepRowSums: false; rowSum is then recomputed from W before it is next read */
   private rowSumStale = false;
-  /** the act lists hold every input (see activeLists) */
-  private actFull = false;
-  private readonly fullInputLists: boolean;
 
   /** Throws when WebAssembly is unavailable or the memory cannot be allocated. */
   constructor(c: CompiledNetwork, opts: WasmSimulatorOptions = {}) {
     const api = wasmApi();
     if (api === undefined) throw new Error('WebAssembly is not available');
     this.c = c;
-    this.fullInputLists = opts.fullInputLists ?? true;
     const L = layout(c);
     this.L = L;
     const bytes = L.pulses + pulseBytes(PULSE_STEPS0, PULSES0);
@@ -1111,28 +1105,7 @@ export class WasmSimulator implements SimulatorLike {
       }
       throw new Error('pulse input outside the inputs');
     }
-    if (plastic) this.activeLists(m);
-  }
-
-  /**
-   * The potentiation in-lists of the inputs that can carry a trace. When most inputs can (phase A
-   * carries traces from snapshot to snapshot), the lists of all inputs are built once and kept:
-   * the extra entries have a zero trace all sample and are skipped, so the bits are the same.
-   */
-  private activeLists(m: number): void {
-    const NX = this.c.NX;
-    if (!this.fullInputLists || !fullListsPay(m, NX)) {
-      this.x.buildActive(m);
-      this.actFull = false;
-      return;
-    }
-    if (this.actFull) return;
-    const list = new Int32Array(this.memory.buffer, this.L.activeInputs, NX);
-    const marked = list.slice(0, m);
-    for (let x = 0; x < NX; x++) list[x] = this.c.NL + x;
-    this.x.buildActive(NX);
-    list.set(marked);
-    this.actFull = true;
+    if (plastic) this.x.buildActive(m);
   }
 
   private run(p: Pulses, cfg: PlasticityConfig | null, raster: Raster | null, stats?: SampleStats): Int32Array {
