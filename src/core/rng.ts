@@ -64,6 +64,26 @@ export class Rng {
     return r >>> 0;
   }
 
+  /** out[0..n) = the next n nextU32() values (the same stream, with the state in locals: ~3× faster in a hot loop) */
+  fillU32(out: Uint32Array, n: number): void {
+    let { a, b, c, d } = this;
+    for (let k = 0; k < n; k++) {
+      const x = Math.imul(b, 5);
+      out[k] = Math.imul((x << 7) | (x >>> 25), 9);
+      const t = b << 9;
+      c ^= a;
+      d ^= b;
+      b ^= c;
+      a ^= d;
+      c ^= t;
+      d = (d << 11) | (d >>> 21);
+    }
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
+  }
+
   private rotl(x: number, k: number): number {
     return (x << k) | (x >>> (32 - k));
   }

@@ -59,28 +59,45 @@ export function imageRates(images: Uint8Array, pixels: number, R: number, source
   return { n, pixels, offset, index, p };
 }
 
+/**
+ * U < p with U = u/2^32 (rng.next()) is u < ceil(p·2^32) for the integer u: the same draws
+ * compared in integers, so a step's m uniforms come from one fillU32 call.
+ */
+function threshold(p: number): number {
+  return Math.ceil(p * 4294967296);
+}
+
+/** `steps` ms of pulses: input index[q] pulses when its draw is below thr[q], q < m, drawn in (step, q) order */
+function drawPulses(index: Int32Array, thr: Float64Array, m: number, steps: number, rng: Rng, u: Uint32Array, out: PulseBuffer): PulseBuffer {
+  out.reset(steps);
+  let e = 0;
+  for (let t = 0; t < steps; t++) {
+    out.start[t] = e;
+    rng.fillU32(u, m);
+    for (let q = 0; q < m; q++) if (u[q] < thr[q]) out.push(e++, index[q]);
+  }
+  out.start[steps] = e;
+  return out;
+}
+
 /** Draw one sample's Bernoulli pulses for `steps` ms into `out`. */
 export function encodeBernoulli(rates: ImageRates, sample: number, steps: number, rng: Rng, out: PulseBuffer): PulseBuffer {
-  out.reset(steps);
   const a = rates.offset[sample];
-  const b = rates.offset[sample + 1];
-  const { index, p } = rates;
-  let m = 0;
-  for (let t = 0; t < steps; t++) {
-    out.start[t] = m;
-    for (let e = a; e < b; e++) if (rng.next() < p[e]) out.push(m++, index[e]);
-  }
-  out.start[steps] = m;
-  return out;
+  const m = rates.offset[sample + 1] - a;
+  const thr = new Float64Array(m);
+  for (let q = 0; q < m; q++) thr[q] = threshold(rates.p[a + q]);
+  return drawPulses(rates.index.subarray(a, a + m), thr, m, steps, rng, new Uint32Array(m), out);
 }
 
 /** Reusable scratch for encoding one image at a time. */
 export class ImageEncoder {
   private readonly index: Int32Array;
-  private readonly p: Float64Array;
+  private readonly thr: Float64Array;
+  private readonly u: Uint32Array;
   constructor(readonly pixels: number) {
     this.index = new Int32Array(pixels);
-    this.p = new Float64Array(pixels);
+    this.thr = new Float64Array(pixels);
+    this.u = new Uint32Array(pixels);
   }
 
   /**
@@ -88,7 +105,7 @@ export class ImageEncoder {
    * normalised by R, for `steps` ms.
    */
   encode(images: Uint8Array, sample: number, R: number, steps: number, rng: Rng, out: PulseBuffer): PulseBuffer {
-    const { pixels, index, p } = this;
+    const { pixels, index, thr } = this;
     const o = sample * pixels;
     let sum = 0;
     for (let k = 0; k < pixels; k++) sum += images[o + k];
@@ -98,15 +115,8 @@ export class ImageEncoder {
       const v = images[o + k];
       if (v === 0) continue;
       index[m] = k;
-      p[m++] = Math.min(1, v / sum / R);
+      thr[m++] = threshold(Math.min(1, v / sum / R));
     }
-    out.reset(steps);
-    let e = 0;
-    for (let t = 0; t < steps; t++) {
-      out.start[t] = e;
-      for (let q = 0; q < m; q++) if (rng.next() < p[q]) out.push(e++, index[q]);
-    }
-    out.start[steps] = e;
-    return out;
+    return drawPulses(index, thr, m, steps, rng, this.u, out);
   }
 }
