@@ -205,6 +205,25 @@ test('keepRowSums: false leaves counts, W and trace alone; rowSum is recomputed 
   }
 });
 
+test('restoreWeights brings back W0 bit for bit: after one plastic sample (only the rows it can touch) and after several', () => {
+  const { c, W } = generated();
+  const rng = new Rng(14, 'restore');
+  const wa = new WasmSimulator(c);
+  wa.setWeights(W);
+  const W0 = Float64Array.from(wa.W);
+  for (let r = 0; r < 4; r++) {
+    // sparse pulses: a few active inputs, so the rows restore leaves most input rows alone
+    const p = randomPulses(rng, 250, c.NX, 0.004);
+    for (let k = 0; k <= r % 2; k++) wa.runPlastic(p, { rule: 'astro', decay: true });
+    assert.notEqual(firstDiff(wa.W, W0), -1, `sample ${r} changed W`);
+    wa.restoreWeights();
+    assert.equal(firstDiff(wa.W, W0), -1, `restore after ${1 + (r % 2)} plastic runs`);
+    wa.runStatic(p);
+    wa.restoreWeights();
+    assert.equal(firstDiff(wa.W, W0), -1, 'restore after a static run');
+  }
+});
+
 for (const simd of [true, false]) {
   test(`generated network (${simd ? 'SIMD' : 'scalar'} kernels): static, astro and phase-A STDP match the TS backend bit for bit`, () => {
     const { c, W } = generated();

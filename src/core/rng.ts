@@ -84,6 +84,22 @@ export class Rng {
     this.d = d;
   }
 
+  /** Copy the generator state into out[0..4) (for a kernel that continues the stream elsewhere). */
+  saveState(out: Int32Array): void {
+    out[0] = this.a;
+    out[1] = this.b;
+    out[2] = this.c;
+    out[3] = this.d;
+  }
+
+  /** Continue from a state saved by saveState and advanced by the same generator. */
+  loadState(s: Int32Array): void {
+    this.a = s[0] | 0;
+    this.b = s[1] | 0;
+    this.c = s[2] | 0;
+    this.d = s[3] | 0;
+  }
+
   private rotl(x: number, k: number): number {
     return (x << k) | (x >>> (32 - k));
   }

@@ -3,6 +3,7 @@
 // test); each step an input pulses with probability p (U < p, i.e. 100·ceil(p − U)).
 import type { Rng } from '../rng.js';
 import { PulseBuffer } from './pulses.js';
+import { WasmBernoulli } from './bernoulli-wasm.js';
 
 /** Largest per-image L1-normalised pixel value over a set of images (the spec's R). */
 export function maxNormalisedPixel(images: Uint8Array, pixels: number): number {
@@ -68,7 +69,7 @@ function threshold(p: number): number {
 }
 
 /** `steps` ms of pulses: input index[q] pulses when its draw is below thr[q], q < m, drawn in (step, q) order */
-function drawPulses(index: Int32Array, thr: Float64Array, m: number, steps: number, rng: Rng, u: Uint32Array, out: PulseBuffer): PulseBuffer {
+export function drawPulses(index: Int32Array, thr: Float64Array, m: number, steps: number, rng: Rng, u: Uint32Array, out: PulseBuffer): PulseBuffer {
   out.reset(steps);
   let e = 0;
   for (let t = 0; t < steps; t++) {
@@ -86,7 +87,9 @@ export function encodeBernoulli(rates: ImageRates, sample: number, steps: number
   const m = rates.offset[sample + 1] - a;
   const thr = new Float64Array(m);
   for (let q = 0; q < m; q++) thr[q] = threshold(rates.p[a + q]);
-  return drawPulses(rates.index.subarray(a, a + m), thr, m, steps, rng, new Uint32Array(m), out);
+  const index = rates.index.subarray(a, a + m);
+  const w = WasmBernoulli.create();
+  return w !== null ? w.draw(index, thr, m, steps, rng, out) : drawPulses(index, thr, m, steps, rng, new Uint32Array(m), out);
 }
 
 /** Reusable scratch for encoding one image at a time. */
@@ -94,10 +97,16 @@ export class ImageEncoder {
   private readonly index: Int32Array;
   private readonly thr: Float64Array;
   private readonly u: Uint32Array;
-  constructor(readonly pixels: number) {
+  private readonly wasm: WasmBernoulli | null;
+  /** backend 'js' keeps the draws in JS (the same pulses; for tests and engines without wasm) */
+  constructor(
+    readonly pixels: number,
+    backend: 'auto' | 'js' = 'auto',
+  ) {
     this.index = new Int32Array(pixels);
     this.thr = new Float64Array(pixels);
     this.u = new Uint32Array(pixels);
+    this.wasm = backend === 'js' ? null : WasmBernoulli.create();
   }
 
   /**
@@ -117,6 +126,7 @@ export class ImageEncoder {
       index[m] = k;
       thr[m++] = threshold(Math.min(1, v / sum / R));
     }
+    if (this.wasm !== null) return this.wasm.draw(index, thr, m, steps, rng, out);
     return drawPulses(index, thr, m, steps, rng, this.u, out);
   }
 }

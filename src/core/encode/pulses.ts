@@ -22,6 +22,16 @@ export class PulseBuffer implements Pulses {
     this.steps = steps;
     this.start.fill(0);
   }
+  /** Room for n pulses (the contents are kept). */
+  ensureCapacity(n: number): void {
+    if (n <= this.input.length) return;
+    let cap = this.input.length;
+    while (cap < n) cap *= 2;
+    const bigger = new Int32Array(cap);
+    bigger.set(this.input);
+    this.input = bigger;
+  }
+
   /** Append pulses for step t; steps must be visited in increasing order. */
   push(index: number, input: number): void {
     if (index >= this.input.length) {

@@ -272,6 +272,21 @@ function buildModule(cn: CompiledNetwork, L: Layout, pages: number, opts: { simd
     });
   });
 
+  /**
+   * W = W0 on the rows one plastic sample can change: every liquid pre's, and those of the m
+   * inputs in activeInputs (the only inputs that spike or potentiate in it). 1/7 of W at MNIST
+   * scale instead of all of it.
+   */
+  m.func('restoreRows', { params: { m: I32 }, locals: { a: I32, ae: I32, s: I32, e: I32 } }, (c) => {
+    c.i32Const(L.W).i32Const(L.W0).i32Const(0).i32Load(L.outStart + 4 * NL).i32Const(3).i32Shl().memoryCopy();
+    c.i32Const(0).set('a').get('m').i32Const(2).i32Shl().set('ae');
+    forEach(c, 'a', 'ae', 4, () => {
+      c.get('a').i32Load(L.activeInputs).i32Const(2).i32Shl().tee('s').i32Load(L.outStart + 4).i32Const(3).i32Shl().set('e');
+      c.get('s').i32Load(L.outStart).i32Const(3).i32Shl().set('s');
+      c.get('s').i32Const(L.W).i32Add().get('s').i32Const(L.W0).i32Add().get('e').get('s').i32Sub().memoryCopy();
+    });
+  });
+
   /** propagateStatic: each spike of step t adds W·(1 − e^{−Δ_old}) to its targets */
   m.func('propagateStatic', { params: { spk: I32, fac: I32, n: I32 }, locals: { se: I32, f: F64, j: I32, k: I32, ke: I32, kw: I32, p: I32, events: I32, kp: I32, fV: V128, pV: V128 } }, (c) => {
     c.get('spk').get('n').i32Const(2).i32Shl().i32Add().set('se');
@@ -884,7 +899,7 @@ function buildModule(cn: CompiledNetwork, L: Layout, pages: number, opts: { simd
   }
 
   return m
-    .exportOnly(['rowSums', 'initCurrents', 'markInputs', 'buildActive', 'stepStatic', 'stepPlastic', 'stepGated', 'stepPlasticNoRows', 'stepGatedNoRows'])
+    .exportOnly(['rowSums', 'initCurrents', 'markInputs', 'buildActive', 'restoreRows', 'stepStatic', 'stepPlastic', 'stepGated', 'stepPlasticNoRows', 'stepGatedNoRows'])
     .build();
 }
 
@@ -895,6 +910,7 @@ interface Exports {
   initCurrents(): void;
   markInputs(steps: number, traced: number): number;
   buildActive(m: number): void;
+  restoreRows(m: number): void;
   stepStatic(t: number, T: number): number;
   stepPlastic(t: number, T: number, aPlus: number, dep: number): number;
   stepGated(t: number, T: number, aPlus: number, tauC: number, ltpLo: number, ltpHi: number, ltdLo: number, ltdHi: number): number;
@@ -927,6 +943,12 @@ export class WasmSimulator implements SimulatorLike {
   private readonly memory: WasmMemory;
   private readonly x: Exports;
   private v: Views;
+  /**
+   * Where W may differ from W0: 'rows' after one plastic sample since W0 was last in force (the
+   * rows restoreRows copies), 'all' after more, or before any setWeights. Direct writes into the
+   * W view are not tracked: use setWeights.
+   */
+  private dirty: 'none' | 'rows' | 'all' = 'all';
   /** set by a run with keepRowSums: false; rowSum is then recomputed from W before it is next read */
   private rowSumStale = false;
 
@@ -1036,6 +1058,7 @@ export class WasmSimulator implements SimulatorLike {
     this.x.rowSums();
     v.rowSum0.set(v.rowSum);
     this.rowSumStale = false;
+    this.dirty = 'none';
   }
 
   commitWeights(): void {
@@ -1044,11 +1067,14 @@ export class WasmSimulator implements SimulatorLike {
     this.rowSumStale = false;
     v.W0.set(v.W);
     v.rowSum0.set(v.rowSum);
+    this.dirty = 'none';
   }
 
   restoreWeights(): void {
     const v = this.views();
-    v.W.set(v.W0);
+    if (this.dirty === 'rows') this.x.restoreRows(v.i32[H_NACT >> 2]);
+    else if (this.dirty === 'all') v.W.set(v.W0);
+    this.dirty = 'none';
     v.rowSum.set(v.rowSum0);
     this.rowSumStale = false;
   }
@@ -1130,6 +1156,7 @@ export class WasmSimulator implements SimulatorLike {
       astroNow = astroNext;
     }
     if (!rows) this.rowSumStale = true;
+    if (plastic) this.dirty = this.dirty === 'none' ? 'rows' : 'all';
     const v = this.views();
     if (stats) {
       stats.liquidSpikes = v.i32[H_LIQ >> 2];
