@@ -19,6 +19,7 @@ import {
   eventSample,
   eventsToPulses,
   jitterShift,
+  jitterSet,
   reflectStep,
   snapshotStart,
   usToMs,
@@ -30,6 +31,8 @@ import { PulseBuffer } from '../src/core/encode/pulses.js';
 import { Rng } from '../src/core/rng.js';
 import { generateSaccadeMnist } from '../src/data/saccade-mnist.js';
 import { loadMnist } from '../src/data/mnist.js';
+import { runPipeline } from '../src/pipeline/run.js';
+import { spawnSync } from 'node:child_process';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nalsm-nmnist-'));
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -293,4 +296,56 @@ test('saccade-MNIST: 20 images become readable N-MNIST files, labels kept, plaus
   const real = path.join(tmp, 'real');
   fs.mkdirSync(path.join(real, 'Train'), { recursive: true });
   await assert.rejects(generateSaccadeMnist({ out: real, train: 1, test: 0, mnist }), /refusing/);
+});
+
+test('jitterSet: one seeded time shift per recording, cut to 0..249, labels kept; kernel quality of an event run uses it', async () => {
+  const mnist = loadMnist();
+  const dir = path.join(tmp, 'kq-events');
+  await generateSaccadeMnist({ out: dir, train: 36, test: 30, seed: 6, mnist, workers: 1 });
+  const sp = loadNmnistSplits(dir);
+  const a = jitterSet(sp.test, 3);
+  const b = jitterSet(sp.test, 3);
+  const zero = jitterSet(sp.test, 3, { sigma: 0 });
+  assert.deepEqual([...a.labels], [...sp.test.labels]);
+  assert.deepEqual([...a.t], [...b.t], 'same seed, same noise');
+  assert.deepEqual([...a.input], [...b.input]);
+  assert.ok(a.t.every((t) => t < 250));
+  let moved = 0;
+  for (let s = 0; s < sp.test.n; s++) {
+    const clean = eventSample(sp.test, s);
+    const cut = clean.t.findIndex((t) => t >= 250);
+    const n = cut < 0 ? clean.t.length : cut;
+    const z = eventSample(zero, s);
+    assert.deepEqual([...z.t], [...clean.t.subarray(0, n)], 'σ = 0 leaves the recording (cut to 250 ms)');
+    const j = eventSample(a, s);
+    if (j.t.length !== n || j.t.some((t, i) => t !== clean.t[i])) moved++;
+  }
+  assert.ok(moved >= sp.test.n - 2, `${moved} of ${sp.test.n} recordings moved`);
+
+  // nalsm analyze kq on a tiny event run: AP from the time-shifted test recordings
+  const work = path.join(tmp, 'kq-run');
+  await runPipeline({
+    model: 'lsm',
+    dataset: 'nmnist',
+    dataDir: dir,
+    dims: [5, 5, 5],
+    seed: 2,
+    sizes: { train: 30, val: 6, test: 30 },
+    workers: 1,
+    readout: { optimizer: 'adam', epochs: 2 },
+    outDir: path.join(work, 'results'),
+    artifactsDir: path.join(work, 'runs', 'ev'),
+    name: 'ev',
+    saveCounts: true,
+    command: 'test',
+  });
+  const r = spawnSync(process.execPath, [path.resolve('dist/src/cli/main.js'), 'analyze', 'kq', 'ev', '--shuffles', '2', '--workers', '1', '--quiet'], { cwd: work, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const kq = JSON.parse(fs.readFileSync(path.join(work, 'results', 'ev-kq.json'), 'utf8'));
+  assert.equal(kq.noise.kind, 'time shift');
+  assert.equal(kq.noise.sigmaMs, 10);
+  assert.ok(kq.AP.mean > 0 && kq.SP.mean > 0);
+  const bad = spawnSync(process.execPath, [path.resolve('dist/src/cli/main.js'), 'analyze', 'kq', 'ev', '--noise-mode', 'sideways'], { cwd: work, encoding: 'utf8' });
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /--noise-mode/);
 });

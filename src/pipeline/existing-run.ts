@@ -9,7 +9,8 @@ import { decodeWeights, uniformWeights, type Weights } from '../core/network/wei
 import type { Network } from '../core/network/network.js';
 import { compileNetwork, weightsToIds } from '../core/sim/compiled.js';
 import type { ModelSpec } from '../core/models.js';
-import type { SplitName } from '../core/job.js';
+import type { SplitData, SplitName } from '../core/job.js';
+import { NMNIST_INPUTS, type EventSet } from '../core/encode/events.js';
 import { TIMING } from '../core/params.js';
 import { WorkerPool, makeJobs, shareBytes } from './pool.js';
 import { readRasters, type RecordedRasters } from './rasters-file.js';
@@ -29,7 +30,7 @@ export interface RunJson {
   command?: string;
   model_parameters: Record<string, unknown> & { liquidWeight?: number; initialWeight?: number; initSource?: string };
   activity?: Record<string, number>;
-  encoding?: { R_train?: number; R_test?: number; steps?: number };
+  encoding?: { kind?: 'bernoulli' | 'events'; R_train?: number; R_test?: number; steps?: number; dir?: string };
   phaseA?: {
     snapshots: number;
     liquidRateHzLast1000?: number;
@@ -202,26 +203,38 @@ export async function simulateImages(run: ExistingRun, net: Network, o: Simulate
   const n = o.images.length / o.pixels;
   if (!Number.isInteger(n)) throw new Error(`${o.images.length} bytes is not a whole number of ${o.pixels}-pixel images`);
   if (o.pixels !== net.NX) throw new Error(`${run.path}: the network has ${net.NX} inputs but the images have ${o.pixels} pixels`);
+  return simulateSplit(run, net, { images: shareBytes(o.images), pixels: o.pixels, n, R: o.R }, o.split, o.workers, o.onProgress);
+}
+
+/** As simulateImages for event recordings (an EventSet on shared buffers, N-MNIST's 2 × 34 × 34 inputs). */
+export async function simulateEvents(run: ExistingRun, net: Network, set: EventSet, split: SplitName, workers: number, onProgress?: (done: number, total: number) => void): Promise<Uint16Array> {
+  if (net.NX !== NMNIST_INPUTS) throw new Error(`${run.path}: the network has ${net.NX} inputs, event data needs ${NMNIST_INPUTS}`);
+  return simulateSplit(run, net, { kind: 'events', set, n: set.n }, split, workers, onProgress);
+}
+
+async function simulateSplit(run: ExistingRun, net: Network, data: SplitData, split: SplitName, workers: number, onProgress?: (done: number, total: number) => void): Promise<Uint16Array> {
+  const n = data.n;
+  const pixels = net.NX;
   const c = compileNetwork(net);
   const W0 = weightsToIds(c, runStartWeights(run, net));
   const model = runModelSpec(run);
   const steps = run.json.encoding?.steps ?? TIMING.sampleMs;
-  const pool = new WorkerPool(o.workers, {
+  const pool = new WorkerPool(workers, {
     network: new Uint8Array(readFileSync(artifactPath(run, 'network.bin'))),
     weights: W0,
     model,
     seed: run.json.seed,
     steps,
-    pixels: o.pixels,
-    splits: { [o.split]: { images: shareBytes(o.images), pixels: o.pixels, n, R: o.R } },
+    pixels,
+    splits: { [split]: data },
   });
   const out = new Uint16Array(n * net.NL);
   let done = 0;
   try {
-    await pool.runAll(makeJobs(o.split, n, 50), (job, reply) => {
+    await pool.runAll(makeJobs(split, n, 50), (job, reply) => {
       out.set(reply.counts!, job.start * net.NL);
       done += job.end - job.start;
-      o.onProgress?.(done, n);
+      onProgress?.(done, n);
     });
   } finally {
     await pool.close();

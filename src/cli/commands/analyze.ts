@@ -3,7 +3,9 @@ import { dirname, join } from 'node:path';
 import { parseFlags, intFlag, floatFlag, choiceFlag, UsageError } from '../args.js';
 import { makeProgress } from '../progress.js';
 import { writeJsonAtomic, gitCommit, machineInfo } from '../../pipeline/results.js';
-import { loadRun, loadRunNetwork, loadRunRasters, loadRunCounts, simulateImages, type ExistingRun } from '../../pipeline/existing-run.js';
+import { loadRun, loadRunNetwork, loadRunRasters, loadRunCounts, simulateImages, simulateEvents, type ExistingRun } from '../../pipeline/existing-run.js';
+import { loadNmnistSplits } from '../../data/nmnist.js';
+import { jitterSet, NMNIST_NOISE_SIGMA_MS, NMNIST_COUNT_STEPS } from '../../core/encode/events.js';
 import { parallelShuffleRanks } from '../../pipeline/kq-pool.js';
 import { loadDataset, type DatasetName } from '../../pipeline/run.js';
 import { standardSplit } from '../../data/images.js';
@@ -45,12 +47,17 @@ kq: SP = mean rank of NL × k count matrices (k = per-class samples × classes) 
     of the test split (about 45 s for 10,000 samples); SP and AP each run --shuffles draws, so
     the original's 1,000 take about 8 min each on one core (less with --workers), plus the
     noisy simulation of the test split.
+    Event runs (--dataset nmnist, real or saccade-MNIST): the AP noise is the spec's time shift
+    instead: one δ ~ N(0, 10 ms) per test recording, t' = round(t + δ) reflected into 0..249
+    (the original's get_nmnist_data_point_with_NOISE); the recordings are read again from the
+    run's data folder (encoding.dir of its results, or --data DIR).
   --shuffles N       random draws for each of SP and AP                      [1000]
   --per-class N      samples per class in a draw           [100, or the smallest class if fewer]
   --seed S           seed of the draws and of the noise                      [1]
   --method M         inertia (LDLᵀ of G − τI, fast) | eigen (all eigenvalues)  [inertia]
   --no-ap            SP only (no noisy simulation)
-  --noise-sigma X    pixel noise standard deviation                          [125]
+  --noise-sigma X    pixel noise standard deviation; event runs: shift σ in ms  [125; 10]
+  --noise-mode M     event runs: shift (one δ per sample, the code) | per-event (the paper) [shift]
   --data DIR         the dataset's IDX files, if the run used nalsm run --data DIR
   --workers K        threads for the noisy simulation and the shuffles        [CPU count]
 `;
@@ -186,6 +193,7 @@ async function analyzeKq(argv: string[]): Promise<number> {
     method: { type: 'string' },
     'no-ap': { type: 'boolean' },
     'noise-sigma': { type: 'string' },
+    'noise-mode': { type: 'string' },
     data: { type: 'string' },
     workers: { type: 'string' },
   });
@@ -197,7 +205,10 @@ async function analyzeKq(argv: string[]): Promise<number> {
   const shuffles = intFlag(values, 'shuffles', 1000, 1, 1_000_000)!;
   const seed = intFlag(values, 'seed', 1, 0)!;
   const method = choiceFlag<RankMethod>(values, 'method', 'inertia', RANK_METHODS);
-  const sigma = floatFlag(values, 'noise-sigma', MNIST_NOISE_SIGMA, 0, 10000)!;
+  const events = run.json.encoding?.kind === 'events';
+  const sigma = floatFlag(values, 'noise-sigma', events ? NMNIST_NOISE_SIGMA_MS : MNIST_NOISE_SIGMA, 0, 10000)!;
+  const noiseMode = choiceFlag<'shift' | 'per-event'>(values, 'noise-mode', 'shift', ['shift', 'per-event']);
+  if (values['noise-mode'] !== undefined && !events) throw new UsageError('--noise-mode applies to event runs only (this run used images: its AP noise is Gaussian pixel noise)');
   const workers = intFlag(values, 'workers', cpus().length, 1, 256)!;
   const withAp = !values['no-ap'];
   const quiet = Boolean(values.quiet);
@@ -234,7 +245,26 @@ async function analyzeKq(argv: string[]): Promise<number> {
 
   let ap: typeof sp | null = null;
   let noise: Record<string, unknown> | null = null;
-  if (withAp) {
+  if (withAp && events) {
+    const dir = (values.data as string | undefined) ?? (run.json.encoding?.dir as string | undefined);
+    if (!dir) throw new UsageError(`${run.path}: the run's results name no data folder (encoding.dir); give it with --data DIR`);
+    log(`kq: reading ${test.n} test recordings from ${dir}`);
+    const ev = loadNmnistSplits(dir, { train: 1, val: 1, test: test.n }, { maxMs: NMNIST_COUNT_STEPS });
+    for (let i = 0; i < test.n; i++) {
+      if (ev.test.labels[i] !== test.labels[i]) throw new Error(`${c.path}: test label ${i} is ${test.labels[i]} but recording ${i} of ${dir} is a ${ev.test.labels[i]}; give the run's data with --data DIR`);
+    }
+    const noisy = jitterSet(ev.test, seed, { sigma, mode: noiseMode }, true);
+    log(`kq: simulating ${test.n} time-shifted test recordings (σ = ${sigma} ms, ${noiseMode}) on ${workers} worker(s)`);
+    const ts = performance.now();
+    const net = loadRunNetwork(run);
+    const noisyCounts = await simulateEvents(run, net, noisy, 'test', workers, (d, n) => progress.update('spikes', d, n));
+    progress.stop();
+    let total = 0;
+    for (const v of noisyCounts) total += v;
+    noise = { kind: 'time shift', sigmaMs: sigma, mode: noiseMode, seed, dir, seconds: round((performance.now() - ts) / 1000), liquidRateHz: round(total / test.n / NL / (NMNIST_COUNT_STEPS / 1000), 3) };
+    ap = await ranksOf(noisyCounts, test.labels, 'AP');
+    log(`kq: AP = ${fmt(ap.summary.mean, 2)}`);
+  } else if (withAp) {
     const dataset = run.json.dataset as DatasetName;
     const ds = loadDataset(dataset, values.data as string | undefined);
     const split = standardSplit(ds, { test: test.n });
@@ -252,7 +282,7 @@ async function analyzeKq(argv: string[]): Promise<number> {
     const simSeconds = (performance.now() - ts) / 1000;
     let total = 0;
     for (const v of noisyCounts) total += v;
-    noise = { sigma, seed, R_noisy: R, seconds: round(simSeconds), liquidRateHz: round(total / test.n / NL / ((run.json.encoding?.steps ?? 250) / 1000), 3) };
+    noise = { kind: 'pixel', sigma, seed, R_noisy: R, seconds: round(simSeconds), liquidRateHz: round(total / test.n / NL / ((run.json.encoding?.steps ?? 250) / 1000), 3) };
     ap = await ranksOf(noisyCounts, test.labels, 'AP');
     log(`kq: AP = ${fmt(ap.summary.mean, 2)}`);
   }

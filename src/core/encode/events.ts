@@ -11,7 +11,7 @@
 // flat typed arrays (optionally on SharedArrayBuffers) so that worker threads can share one copy.
 //
 // No node: imports: this file runs in a browser too.
-import type { Rng } from '../rng.js';
+import { Rng } from '../rng.js';
 import { PulseBuffer } from './pulses.js';
 
 /** N-MNIST's sensor crop is 34×34 pixels. */
@@ -274,6 +274,18 @@ export function jitterShift(sample: EventSample, rng: Rng, o: JitterOptions = {}
     if (tt < T) keys[m++] = tt * NMNIST_INPUTS + input[i];
   }
   return keysToSample(keys, sortUnique(keys, m));
+}
+
+/**
+ * The AP noise applied to a whole set: sample s jittered by jitterShift with its own stream
+ * Rng(seed, 'event-noise', s), cut to the count window T; the same set whatever the order or the
+ * number of threads that later read it.
+ */
+export function jitterSet(set: EventSet, seed: number, o: JitterOptions = {}, shared = false): EventSet {
+  const T = o.steps ?? NMNIST_COUNT_STEPS;
+  const b = new EventSetBuilder(`${set.name} (time noise)`, T);
+  for (let s = 0; s < set.n; s++) b.addSample(jitterShift(eventSample(set, s), new Rng(seed, 'event-noise', s), o), set.labels[s]);
+  return b.finish(shared);
 }
 
 /** Appends binned samples to growing chunks, then packs them into one EventSet. */
