@@ -87,3 +87,14 @@ export function weightsFromIds(c: CompiledNetwork, W: Float64Array): Weights {
   for (let k = 0; k < il.length; k++) il[k] = W[c.ilId[k]];
   return { ll, il };
 }
+
+/**
+ * Fixed starts of the per-post active-input lists (NL + 1 entries): post i gets room for all its
+ * input synapses, so a sample's lists are filled in one pass over the active inputs' synapses,
+ * with no counting pass; list i is [base[i], fill[i]).
+ */
+export function activeListBases(c: CompiledNetwork): Int32Array {
+  const base = new Int32Array(c.NL + 1);
+  for (let i = 0; i < c.NL; i++) base[i + 1] = base[i] + (c.inStart[i + 1] - c.inLiquidEnd[i]);
+  return base;
+}

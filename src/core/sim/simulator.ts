@@ -11,7 +11,7 @@
 // which must not see it). Spikes of step t+1 are registered in the same sweep that finishes step t.
 import { NEURON, STDP, ASTRO } from '../params.js';
 import type { Pulses } from '../encode/pulses.js';
-import type { CompiledNetwork } from './compiled.js';
+import { activeListBases, type CompiledNetwork } from './compiled.js';
 import { LearningRates } from '../plasticity/learning-rates.js';
 import type { SimulatorLike } from './types.js';
 import { EK, EK_MAX, E1 } from './kernel-constants.js';
@@ -228,12 +228,6 @@ export class Simulator implements SimulatorLike {
     const { outStart, outPost, NL } = this.c;
     const st = this.st;
     const { actStart, actPre, actSyn } = st;
-    actStart.fill(0);
-    for (let a = 0; a < nActive; a++) {
-      const n = this.activeInputs[a];
-      for (let k = outStart[n]; k < outStart[n + 1]; k++) actStart[outPost[k] + 1]++;
-    }
-    for (let i = 0; i < NL; i++) actStart[i + 1] += actStart[i];
     const fill = st.actFill;
     fill.set(actStart.subarray(0, NL));
     for (let a = 0; a < nActive; a++) {
@@ -329,6 +323,7 @@ class State {
   inPre: Int32Array;
   inSyn: Int32Array;
   inLiquidEnd: Int32Array;
+  /** fixed starts of the per-post active-input lists (activeListBases); list i ends at actFill[i] */
   actStart: Int32Array;
   actFill: Int32Array;
   actPre: Int32Array;
@@ -369,7 +364,7 @@ class State {
     this.inPre = c.inPre;
     this.inSyn = c.inSyn;
     this.inLiquidEnd = c.inLiquidEnd;
-    this.actStart = new Int32Array(c.NL + 1);
+    this.actStart = activeListBases(c);
     this.actFill = new Int32Array(c.NL);
     this.actPre = new Int32Array(c.S - c.llId.length);
     this.actSyn = new Int32Array(c.S - c.llId.length);
@@ -492,7 +487,7 @@ function potentiate(st: State, t: number, aPlus: number, dep: number): void {
     if (i >= NL) continue;
     // liquid pres (every in-synapse), then the input pres that can carry a trace this sample
     updates += potentiateRange(st, i, t, aPlus, dep, inPre, inSyn, inStart[i], inLiquidEnd[i]);
-    updates += potentiateRange(st, i, t, aPlus, dep, actPre, actSyn, actStart[i], actStart[i + 1]);
+    updates += potentiateRange(st, i, t, aPlus, dep, actPre, actSyn, actStart[i], st.actFill[i]);
   }
   st.updates += updates;
 }
@@ -616,7 +611,7 @@ function potentiateGated(st: State, t: number, aPlus: number, g: Gate): void {
     const dep = ltd ? aPlus : 0;
     const pot = ltp ? aPlus : 0;
     updates += potentiateRange(st, i, t, pot, dep, inPre, inSyn, inStart[i], inLiquidEnd[i]);
-    updates += potentiateRange(st, i, t, pot, dep, actPre, actSyn, actStart[i], actStart[i + 1]);
+    updates += potentiateRange(st, i, t, pot, dep, actPre, actSyn, actStart[i], st.actFill[i]);
   }
   st.updates += updates;
 }

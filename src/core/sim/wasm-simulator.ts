@@ -25,7 +25,7 @@
 // a run rather than keeping the view across runs.
 import { NEURON, STDP, ASTRO } from '../params.js';
 import type { Pulses } from '../encode/pulses.js';
-import type { CompiledNetwork } from './compiled.js';
+import { activeListBases, type CompiledNetwork } from './compiled.js';
 import { LearningRates } from '../plasticity/learning-rates.js';
 import type { PlasticityConfig, Raster, SampleStats } from './simulator.js';
 import type { SimulatorLike } from './types.js';
@@ -243,9 +243,9 @@ function buildModule(cn: CompiledNetwork, L: Layout, pages: number, opts: { simd
     c.get('n');
   });
 
-  /** Per-sample in-lists of the active inputs' synapses, bucketed by post in input order. */
+  /** Per-sample in-lists of the active inputs' synapses, bucketed by post in input order (see activeListBases). */
   m.func('buildActive', { params: { m: I32 }, locals: { a: I32, ae: I32, n: I32, k: I32, ke: I32, i: I32, q: I32 } }, (c) => {
-    c.i32Const(L.actStart).i32Const(0).i32Const(4 * (NL + 1)).memoryFill();
+
     const overActiveSynapses = (body: () => void): void => {
       c.i32Const(0).set('a').get('m').i32Const(2).i32Shl().set('ae');
       forEach(c, 'a', 'ae', 4, () => {
@@ -254,15 +254,7 @@ function buildModule(cn: CompiledNetwork, L: Layout, pages: number, opts: { simd
         forEach(c, 'k', 'ke', 4, body);
       });
     };
-    // counts per post, at actStart[post + 1]
-    overActiveSynapses(() => {
-      c.get('k').i32Load(L.outPost).i32Const(2).i32Shl().tee('i');
-      c.get('i').i32Load(L.actStart + 4).i32Const(1).i32Add().i32Store(L.actStart + 4);
-    });
-    c.i32Const(0).set('i').i32Const(4 * NL).set('ae');
-    forEach(c, 'i', 'ae', 4, () => {
-      c.get('i').get('i').i32Load(L.actStart + 4).get('i').i32Load(L.actStart).i32Add().i32Store(L.actStart + 4);
-    });
+    // each post's list starts at its fixed base (room for all its input synapses) and ends at actFill
     c.i32Const(L.actFill).i32Const(L.actStart).i32Const(4 * NL).memoryCopy();
     overActiveSynapses(() => {
       c.get('k').i32Load(L.outPost).i32Const(2).i32Shl().tee('i').i32Load(L.actFill).i32Const(2).i32Shl().set('q');
@@ -652,7 +644,7 @@ function buildModule(cn: CompiledNetwork, L: Layout, pages: number, opts: { simd
           potentiateRange(c, 'inh', L.inPre, L.inSyn, rows);
           flushRange(c, rows);
           c.get('i').i32Load(L.actStart).i32Const(2).i32Shl().set('q');
-          c.get('i').i32Load(L.actStart + 4).i32Const(2).i32Shl().set('qe');
+          c.get('i').i32Load(L.actFill).i32Const(2).i32Shl().set('qe');
           potentiateRange(c, 'input', L.actPre, L.actSyn, rows);
           flushRange(c, rows);
         });
@@ -982,6 +974,7 @@ export class WasmSimulator implements SimulatorLike {
       excEnd[i] = q;
     }
     put(L.inExcEnd, excEnd);
+    put(L.actStart, activeListBases(c));
     new Float64Array(buf, L.EK, EK.length).set(EK);
     this.v.astroMask.fill(1, 0, c.NL);
     this.v.astroMask.fill(-1, c.NL, c.N);
