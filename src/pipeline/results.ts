@@ -21,7 +21,15 @@ export function writeJsonAtomic(path: string, value: unknown): void {
   writeFileAtomic(path, JSON.stringify(value, null, 1) + '\n');
 }
 
+/**
+ * The commit of the code this process runs: read once, when this module is first imported, so a
+ * long run records the commit it started from even if HEAD moves while it runs.
+ */
 export function gitCommit(): string {
+  return COMMIT_AT_LOAD;
+}
+
+function readCommit(): string {
   try {
     const here = dirname(new URL(import.meta.url).pathname);
     const sha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: here, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
@@ -38,3 +46,5 @@ export function machineInfo(): { cpus: number; cpuModel: string; node: string; p
   const c = cpus();
   return { cpus: c.length, cpuModel: c[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform}-${process.arch}` };
 }
+
+const COMMIT_AT_LOAD = readCommit();
