@@ -19,7 +19,7 @@
 //     Brian2's ms/sample is its main-loop time (compile/build reported separately, never counted).
 //  3a. 1,000 neurons with all cores: a generated 10x10x10 liquid (the 8k part's recipe), LSM and NALSM on MNIST test
 //     images, enough of them for ~`--pool-seconds` of work per worker (sized by a 200-sample probe): one thread
-//     (JobRunner) and the WorkerPool with all workers, each twice, alternating, then the pool with 1 worker, all on
+//     (JobRunner) and the WorkerPool with all workers, three times each, alternating, then the pool with 1 worker, all on
 //     the same samples; counts must be identical. speedupVsSingleThread = median pool samples/s ÷ median
 //     single-thread samples/s (the machine's speed drifts, hence the alternation).
 //  3. 8,000 neurons: a generated 20x20x20 liquid (generateNetwork, seed --seed), pulses of the first `--samples-8k`
@@ -540,11 +540,11 @@ function poolSamples(msPerSample: number, workers: number, poolSeconds: number, 
 
 interface AllCores {
   samples: number;
-  /** one thread (JobRunner in this thread) on the same samples, measured twice, interleaved with the pool */
+  /** one thread (JobRunner in this thread) on the same samples, measured three times, interleaved with the pool */
   singleThreadSamplesPerSec: number[];
   oneWorker: PoolFigures;
   allWorkers: PoolFigures;
-  /** the all-workers pool's samples/s in each of its two measurements */
+  /** the all-workers pool's samples/s in each of its three measurements */
   allWorkersSamplesPerSec: number[];
   /** median all-workers samples/s ÷ median single-thread samples/s, on the same samples */
   speedupVsSingleThread: number;
@@ -556,7 +556,7 @@ interface AllCores {
 /**
  * One thread against 1 and `workers` workers on the same samples (identical counts checked). This is a
  * shared machine whose speed drifts over minutes, so the single thread and the full pool are each measured
- * twice, alternating (single, pool, single, pool), and compared by their medians.
+ * three times, alternating (single, pool, single, pool, ...), and compared by their medians.
  */
 async function allCores(g: Generated, model: ModelName, data: (n: number) => SplitImages, probe: SingleThread, workers: number, seed: number, poolSeconds: number, least: number): Promise<{ fig: AllCores; counts: Uint16Array[] }> {
   const n = poolSamples(probe.meanMsPerSample, workers, poolSeconds, 10000, least);
@@ -564,7 +564,7 @@ async function allCores(g: Generated, model: ModelName, data: (n: number) => Spl
   const singles: number[] = [];
   const alls: PoolFigures[] = [];
   let ref: Uint16Array[] = [];
-  for (let r = 0; r < 2; r++) {
+  for (let r = 0; r < 3; r++) {
     const st = singleThread(g, model, 'wasm', d, n, seed);
     singles.push(st.fig.samplesPerSec);
     ref = st.counts;
