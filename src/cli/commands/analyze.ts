@@ -4,6 +4,7 @@ import { parseFlags, intFlag, floatFlag, choiceFlag, UsageError } from '../args.
 import { makeProgress } from '../progress.js';
 import { writeJsonAtomic, gitCommit, machineInfo } from '../../pipeline/results.js';
 import { loadRun, loadRunNetwork, loadRunRasters, loadRunCounts, simulateImages, simulateEvents, type ExistingRun } from '../../pipeline/existing-run.js';
+import type { Network } from '../../core/network/network.js';
 import { loadNmnistSplits } from '../../data/nmnist.js';
 import { jitterSet, NMNIST_NOISE_SIGMA_MS, NMNIST_COUNT_STEPS } from '../../core/encode/events.js';
 import { parallelShuffleRanks } from '../../pipeline/kq-pool.js';
@@ -245,44 +246,45 @@ async function analyzeKq(argv: string[]): Promise<number> {
 
   let ap: typeof sp | null = null;
   let noise: Record<string, unknown> | null = null;
-  if (withAp && events) {
-    const dir = (values.data as string | undefined) ?? (run.json.encoding?.dir as string | undefined);
-    if (!dir) throw new UsageError(`${run.path}: the run's results name no data folder (encoding.dir); give it with --data DIR`);
-    log(`kq: reading ${test.n} test recordings from ${dir}`);
-    const ev = loadNmnistSplits(dir, { train: 1, val: 1, test: test.n }, { maxMs: NMNIST_COUNT_STEPS });
-    for (let i = 0; i < test.n; i++) {
-      if (ev.test.labels[i] !== test.labels[i]) throw new Error(`${c.path}: test label ${i} is ${test.labels[i]} but recording ${i} of ${dir} is a ${ev.test.labels[i]}; give the run's data with --data DIR`);
+  if (withAp) {
+    // the noisy test split of the run's data kind: a simulation to run and what describes the noise
+    const onProgress = (d: number, n: number): void => progress.update('spikes', d, n);
+    let simulate: (net: Network) => Promise<Uint16Array>;
+    let steps: number;
+    if (events) {
+      const dir = (values.data as string | undefined) ?? (run.json.encoding?.dir as string | undefined);
+      if (!dir) throw new UsageError(`${run.path}: the run's results name no data folder (encoding.dir); give it with --data DIR`);
+      log(`kq: reading ${test.n} test recordings from ${dir}`);
+      const ev = loadNmnistSplits(dir, { train: 1, val: 1, test: test.n }, { maxMs: NMNIST_COUNT_STEPS });
+      for (let i = 0; i < test.n; i++) {
+        if (ev.test.labels[i] !== test.labels[i]) throw new Error(`${c.path}: test label ${i} is ${test.labels[i]} but recording ${i} of ${dir} is a ${ev.test.labels[i]}; give the run's data with --data DIR`);
+      }
+      const noisy = jitterSet(ev.test, seed, { sigma, mode: noiseMode }, true);
+      log(`kq: simulating ${test.n} time-shifted test recordings (σ = ${sigma} ms, ${noiseMode}) on ${workers} worker(s)`);
+      noise = { kind: 'time shift', sigmaMs: sigma, mode: noiseMode, seed, dir };
+      steps = NMNIST_COUNT_STEPS;
+      simulate = (net) => simulateEvents(run, net, noisy, 'test', workers, onProgress);
+    } else {
+      const dataset = run.json.dataset as DatasetName;
+      const ds = loadDataset(dataset, values.data as string | undefined);
+      const split = standardSplit(ds, { test: test.n });
+      for (let i = 0; i < test.n; i++) {
+        if (split.test.labels[i] !== test.labels[i]) throw new Error(`${c.path}: test label ${i} is ${test.labels[i]} but the ${dataset} test image ${i} is a ${split.test.labels[i]}; give the run's data with --data DIR`);
+      }
+      const px = split.test.rows * split.test.cols;
+      const noisy = addPixelNoise(split.test.images, px, { sigma, seed, split: 'test' });
+      const R = maxNormalisedPixel(noisy, px);
+      log(`kq: simulating ${test.n} noisy test images (σ = ${sigma}, R = ${R.toPrecision(6)}) on ${workers} worker(s)`);
+      noise = { kind: 'pixel', sigma, seed, R_noisy: R };
+      steps = run.json.encoding?.steps ?? 250;
+      simulate = (net) => simulateImages(run, net, { images: noisy, pixels: px, R, split: 'test', workers, onProgress });
     }
-    const noisy = jitterSet(ev.test, seed, { sigma, mode: noiseMode }, true);
-    log(`kq: simulating ${test.n} time-shifted test recordings (σ = ${sigma} ms, ${noiseMode}) on ${workers} worker(s)`);
     const ts = performance.now();
-    const net = loadRunNetwork(run);
-    const noisyCounts = await simulateEvents(run, net, noisy, 'test', workers, (d, n) => progress.update('spikes', d, n));
+    const noisyCounts = await simulate(loadRunNetwork(run));
     progress.stop();
     let total = 0;
     for (const v of noisyCounts) total += v;
-    noise = { kind: 'time shift', sigmaMs: sigma, mode: noiseMode, seed, dir, seconds: round((performance.now() - ts) / 1000), liquidRateHz: round(total / test.n / NL / (NMNIST_COUNT_STEPS / 1000), 3) };
-    ap = await ranksOf(noisyCounts, test.labels, 'AP');
-    log(`kq: AP = ${fmt(ap.summary.mean, 2)}`);
-  } else if (withAp) {
-    const dataset = run.json.dataset as DatasetName;
-    const ds = loadDataset(dataset, values.data as string | undefined);
-    const split = standardSplit(ds, { test: test.n });
-    for (let i = 0; i < test.n; i++) {
-      if (split.test.labels[i] !== test.labels[i]) throw new Error(`${c.path}: test label ${i} is ${test.labels[i]} but the ${dataset} test image ${i} is a ${split.test.labels[i]}; give the run's data with --data DIR`);
-    }
-    const px = split.test.rows * split.test.cols;
-    const noisy = addPixelNoise(split.test.images, px, { sigma, seed, split: 'test' });
-    const R = maxNormalisedPixel(noisy, px);
-    log(`kq: simulating ${test.n} noisy test images (σ = ${sigma}, R = ${R.toPrecision(6)}) on ${workers} worker(s)`);
-    const ts = performance.now();
-    const net = loadRunNetwork(run);
-    const noisyCounts = await simulateImages(run, net, { images: noisy, pixels: px, R, split: 'test', workers, onProgress: (d, n) => progress.update('spikes', d, n) });
-    progress.stop();
-    const simSeconds = (performance.now() - ts) / 1000;
-    let total = 0;
-    for (const v of noisyCounts) total += v;
-    noise = { kind: 'pixel', sigma, seed, R_noisy: R, seconds: round(simSeconds), liquidRateHz: round(total / test.n / NL / ((run.json.encoding?.steps ?? 250) / 1000), 3) };
+    noise = { ...noise, seconds: round((performance.now() - ts) / 1000), liquidRateHz: round(total / test.n / NL / (steps / 1000), 3) };
     ap = await ranksOf(noisyCounts, test.labels, 'AP');
     log(`kq: AP = ${fmt(ap.summary.mean, 2)}`);
   }
