@@ -88,8 +88,16 @@ export function encodeBernoulli(rates: ImageRates, sample: number, steps: number
   const thr = new Float64Array(m);
   for (let q = 0; q < m; q++) thr[q] = threshold(rates.p[a + q]);
   const index = rates.index.subarray(a, a + m);
-  const w = WasmBernoulli.create();
+  const w = sharedWasm();
   return w !== null ? w.draw(index, thr, m, steps, rng, out) : drawPulses(index, thr, m, steps, rng, new Uint32Array(m), out);
+}
+
+let shared: WasmBernoulli | null | undefined;
+
+/** One wasm drawer for encodeBernoulli's calls (an instance and its memory per call would cost more than the draws) */
+function sharedWasm(): WasmBernoulli | null {
+  if (shared === undefined) shared = WasmBernoulli.create();
+  return shared;
 }
 
 /** Reusable scratch for encoding one image at a time. */

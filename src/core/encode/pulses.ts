@@ -34,11 +34,7 @@ export class PulseBuffer implements Pulses {
 
   /** Append pulses for step t; steps must be visited in increasing order. */
   push(index: number, input: number): void {
-    if (index >= this.input.length) {
-      const bigger = new Int32Array(this.input.length * 2);
-      bigger.set(this.input);
-      this.input = bigger;
-    }
+    if (index >= this.input.length) this.ensureCapacity(index + 1);
     this.input[index] = input;
   }
 }

@@ -13,7 +13,7 @@
 //   out, d        f32, 12 per row, rows consecutive
 //   Z (ridge)     f64, K x mPad in panels of 4 columns (see gram), mPad a multiple of 4
 //   Gram (ridge)  f64, mPad x mPad, row-major; only blocks on/above the diagonal are written
-import { ModuleBuilder, wasmApi, I32, F64, V128, PAGE_BYTES, type Code, type FuncSig, type WasmMemory } from '../wasm/assembler.js';
+import { ModuleBuilder, moduleOnce, wasmApi, I32, F64, V128, PAGE_BYTES, type Code, type FuncSig, type WasmMemory } from '../wasm/assembler.js';
 
 // ---------------------------------------------------------------------------------------------
 // kernels
@@ -442,24 +442,11 @@ export interface WasmKernels {
 /** wasm32 memories top out at 65536 pages (4 GiB); some engines allow less. */
 export const WASM_MAX_BYTES = 65536 * PAGE_BYTES;
 
-let cachedModule: object | null | undefined;
-
-function compiledModule(): object | null {
-  if (cachedModule !== undefined) return cachedModule;
-  cachedModule = null;
-  const api = wasmApi();
-  if (api === undefined) return null;
-  try {
-    const m = new ModuleBuilder().importMemory('env', 'mem', 1);
-    for (const [name, k] of Object.entries(KERNELS)) m.func(name, k.sig, k.emit);
-    const bytes = m.build();
-    if (!api.validate(bytes)) return null; // e.g. an engine without SIMD
-    cachedModule = new api.Module(bytes);
-  } catch {
-    cachedModule = null;
-  }
-  return cachedModule;
-}
+const compiledModule = moduleOnce(() => {
+  const m = new ModuleBuilder().importMemory('env', 'mem', 1);
+  for (const [name, k] of Object.entries(KERNELS)) m.func(name, k.sig, k.emit);
+  return m.build();
+});
 
 /** Whether the SIMD kernels can run in this engine. */
 export function wasmAvailable(): boolean {

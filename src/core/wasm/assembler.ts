@@ -95,6 +95,27 @@ export function wasmSimdAvailable(): boolean {
   return simdAvailable;
 }
 
+/**
+ * A module compiled once per engine, on first use: `build` assembles it; null where WebAssembly is
+ * missing, or the engine rejects the bytes (e.g. SIMD in an engine without it), or building throws.
+ */
+export function moduleOnce(build: () => Uint8Array): () => object | null {
+  let cached: object | null | undefined;
+  return () => {
+    if (cached !== undefined) return cached;
+    cached = null;
+    const api = wasmApi();
+    if (api === undefined) return null;
+    try {
+      const bytes = build();
+      if (api.validate(bytes)) cached = new api.Module(bytes);
+    } catch {
+      cached = null;
+    }
+    return cached;
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // encoders
 
