@@ -100,7 +100,7 @@ test.after(async () => {
 
 function needBrowser(): Browser {
   if (!existsSync(CHROMIUM)) {
-    assert.fail(`chromium is not installed at ${CHROMIUM}: the report tests render the HTML in a real browser. `npm test` installs it (scripts/ensure-test-deps.sh, as pretest); run the tests through npm test, or install Debian chromium`);
+    assert.fail(`chromium is not installed at ${CHROMIUM}: the report tests render the HTML in a real browser. 'npm test' installs it (scripts/ensure-test-deps.sh, as pretest); run the tests through npm test, or install Debian chromium`);
   }
   assert.ok(browser, 'chromium did not start');
   return browser;
