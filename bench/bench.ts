@@ -54,7 +54,7 @@ import { modelSpec, type ModelSpec } from '../src/core/models.js';
 import { JobRunner, type JobTotals, type SplitImages } from '../src/core/job.js';
 import { runPhaseA } from '../src/core/plasticity/phase-a.js';
 import { WorkerPool, makeJobs, shareBytes } from '../src/pipeline/pool.js';
-import { writeFileAtomic, writeJsonAtomic, gitCommit, machineInfo } from '../src/pipeline/results.js';
+import { writeFileAtomic, writeJsonAtomic, gitProvenance, machineInfo } from '../src/pipeline/results.js';
 import { renderSvg, type TopLevelSpec } from '../src/report/vega.js';
 import { STDP } from '../src/core/params.js';
 
@@ -604,7 +604,7 @@ async function main(): Promise<void> {
   const result: Record<string, unknown> = {
     kind: 'nalsm-bench',
     command: ['node', relative(root, fileURLToPath(import.meta.url)) || 'dist/bench/bench.js', ...process.argv.slice(2)].join(' '),
-    commit: gitCommit(),
+    ...gitProvenance(),
     date: started.toISOString(),
     machine: { ...machineInfo(), loadAverage1_5_15AtStart: load0.map((x) => round(x, 2)) },
     definitions: {

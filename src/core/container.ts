@@ -120,10 +120,30 @@ export function decodeContainer(bytes: Uint8Array, magic: string, source: string
   const arrays: Record<string, TypedArray> = {};
   for (const s of sections) {
     const C = CTORS[s.type];
-    // copy into a fresh aligned buffer: the input's byteOffset may not be aligned
-    const copy = bytes.slice(s.offset, s.offset + s.length * C.BYTES_PER_ELEMENT);
+    // copy into a fresh buffer of its own: the input's byteOffset may not be aligned, and a Node
+    // Buffer's slice() is a view into a shared pool, not a copy
+    const copy = new Uint8Array(s.length * C.BYTES_PER_ELEMENT);
+    copy.set(bytes.subarray(s.offset, s.offset + copy.length));
     arrays[s.name] = new (C as unknown as new (b: ArrayBuffer, o: number, l: number) => TypedArray)(copy.buffer, 0, s.length);
   }
   const { sections: _omit, ...fields } = header;
   return { version, fields, arrays };
+}
+
+/**
+ * The magic and header fields of a container without checking or copying its sections: enough to
+ * read the run stamp of a large artifact. Returns null for bytes that are not a container.
+ */
+export function peekContainer(bytes: Uint8Array): { magic: string; version: number; fields: Record<string, unknown> } | null {
+  if (bytes.length < 20) return null;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const hlen = dv.getUint32(12, true);
+  if (16 + hlen > bytes.length) return null;
+  try {
+    const header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(16, 16 + hlen))) as Record<string, unknown>;
+    const { sections: _omit, ...fields } = header;
+    return { magic: String.fromCharCode(...bytes.subarray(0, 8)), version: dv.getUint32(8, true), fields };
+  } catch {
+    return null;
+  }
 }

@@ -4,7 +4,7 @@
 // (the noisy test set of the kernel-quality AP).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { decodeNetwork } from '../core/network/format.js';
+import { decodeNetwork, encodeNetwork } from '../core/network/format.js';
 import { decodeWeights, uniformWeights, type Weights } from '../core/network/weights.js';
 import type { Network } from '../core/network/network.js';
 import { compileNetwork, weightsToIds } from '../core/sim/compiled.js';
@@ -16,10 +16,13 @@ import { WorkerPool, makeJobs, shareBytes } from './pool.js';
 import { readRasters, type RecordedRasters } from './rasters-file.js';
 import { readCounts } from './counts-file.js';
 import type { CountMatrix } from './counts-file.js';
+import { checkArtifactRun } from './run-identity.js';
 
 /** The fields of results/<name>.json that analysis reads (see pipeline/run.ts). */
 export interface RunJson {
   name: string;
+  /** the run's id (pipeline/run-identity.ts), stamped into its artifacts; absent in results written before run ids */
+  runId?: string;
   model: string;
   dataset: string;
   neurons: number;
@@ -31,6 +34,7 @@ export interface RunJson {
   model_parameters: Record<string, unknown> & { liquidWeight?: number; initialWeight?: number; initSource?: string };
   activity?: Record<string, number>;
   encoding?: { kind?: 'bernoulli' | 'events'; R_train?: number; R_test?: number; steps?: number; dir?: string };
+  network?: { seed?: number; inputs?: number } & Record<string, unknown>;
   phaseA?: {
     snapshots: number;
     liquidRateHzLast1000?: number;
@@ -128,27 +132,39 @@ export function artifactPath(run: ExistingRun, file: string): string {
   return join(run.artifacts, file);
 }
 
+/** The run's network.bin, checked to be the one this run wrote (its stamp, size and seed). */
 export function loadRunNetwork(run: ExistingRun): Network {
   const p = artifactPath(run, 'network.bin');
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(readFileSync(p));
-  } catch (e) {
-    throw new Error(`${p}: cannot read the run's network (${(e as Error).message}); the results file ${run.path} points to artifacts ${run.json.artifacts}`);
-  }
-  return decodeNetwork(bytes, p);
+  if (!existsSync(p)) throw new Error(`${p}: cannot read the run's network (no such file); the results file ${run.path} points to artifacts ${run.json.artifacts}`);
+  checkArtifactRun(run, p);
+  const net = decodeNetwork(readFileSync(p), p);
+  const seed = run.json.network?.seed ?? run.json.seed;
+  if (net.NL !== run.json.neurons || net.seed !== seed)
+    throw new Error(`${p}: a network of ${net.NL} neurons from seed ${net.seed}, but ${run.path} ran ${run.json.neurons} neurons from seed ${seed}: these artifacts are another run's`);
+  return net;
 }
 
-/** rasters.bin of the run, or null when the run has none (runs made before rasters were recorded). */
+/** rasters.bin of the run (checked to be this run's), or null when the run has none (runs made before rasters were recorded). */
 export function loadRunRasters(run: ExistingRun): RecordedRasters | null {
   const p = artifactPath(run, 'rasters.bin');
-  return existsSync(p) ? readRasters(p) : null;
+  if (!existsSync(p)) return null;
+  checkArtifactRun(run, p);
+  const r = readRasters(p);
+  if (r.NL !== run.json.neurons) throw new Error(`${p}: recorded on ${r.NL} liquid neurons, but ${run.path} ran ${run.json.neurons}: these rasters are another run's`);
+  return r;
 }
 
-/** counts.bin of the run (nalsm run --save-counts), or null. */
+/** counts.bin of the run (nalsm run --save-counts; checked to be this run's, with its sample sizes), or null. */
 export function loadRunCounts(run: ExistingRun): { nl: number; counts: Record<SplitName, CountMatrix>; meta: Record<string, unknown>; path: string } | null {
   const p = artifactPath(run, 'counts.bin');
-  return existsSync(p) ? { ...readCounts(p), path: p } : null;
+  if (!existsSync(p)) return null;
+  checkArtifactRun(run, p);
+  const c = readCounts(p);
+  const s = run.json.samples;
+  const got = `${c.counts.train.n}/${c.counts.val.n}/${c.counts.test.n}`;
+  if (c.nl !== run.json.neurons || got !== `${s.train}/${s.val}/${s.test}`)
+    throw new Error(`${p}: counts of ${got} train/val/test samples on ${c.nl} neurons, but ${run.path} ran ${s.train}/${s.val}/${s.test} on ${run.json.neurons}: these counts are another run's`);
+  return { ...c, path: p };
 }
 
 /** The model as the run used it, from model_parameters (ModelSpec fields; older files lack some). */
@@ -178,7 +194,9 @@ export function loadRunWini(run: ExistingRun, net: Network): Weights | null {
   const src = run.json.model_parameters.initSource;
   const file = existsSync(p) ? p : typeof src === 'string' && existsSync(src) ? src : null;
   if (!file) throw new Error(`${p}: missing; the run's model ${model.name} starts every sample from W_INI`);
-  return decodeWeights(new Uint8Array(readFileSync(file)), net, file);
+  // a W_INI reused with --init belongs to the run that made it; the network fingerprint still binds it
+  if (file === p) checkArtifactRun(run, p);
+  return decodeWeights(readFileSync(file), net, file);
 }
 
 /** The weights every sample of the run started from: W_INI, or the LSM's uniform ±w. */
@@ -220,7 +238,7 @@ async function simulateSplit(run: ExistingRun, net: Network, data: SplitData, sp
   const model = runModelSpec(run);
   const steps = run.json.encoding?.steps ?? TIMING.sampleMs;
   const pool = new WorkerPool(workers, {
-    network: new Uint8Array(readFileSync(artifactPath(run, 'network.bin'))),
+    network: encodeNetwork(net),
     weights: W0,
     model,
     seed: run.json.seed,

@@ -9,6 +9,8 @@ export interface RecordedRasters {
   NX: number;
   steps: number;
   split: string;
+  /** the run that recorded them (absent in files written before run ids) */
+  runId?: string;
   /** sample index within the split, and its label */
   samples: number[];
   labels: number[];

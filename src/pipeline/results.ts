@@ -22,23 +22,32 @@ export function writeJsonAtomic(path: string, value: unknown): void {
 }
 
 /**
- * The commit of the code this process runs: read once, when this module is first imported, so a
- * long run records the commit it started from even if HEAD moves while it runs.
+ * The commit of the code this process runs, and whether the working tree had uncommitted changes
+ * to tracked files: read once, when this module is first imported, so a long run records the code
+ * it started from even if HEAD moves while it runs.
  */
-export function gitCommit(): string {
-  return COMMIT_AT_LOAD;
+export function gitProvenance(): { commit: string; dirty: boolean } {
+  return { ...PROVENANCE_AT_LOAD };
 }
 
-function readCommit(): string {
+/** The commit this process started from (see gitProvenance for the dirty flag). */
+export function gitCommit(): string {
+  return PROVENANCE_AT_LOAD.commit;
+}
+
+function readProvenance(): { commit: string; dirty: boolean } {
   try {
     const here = dirname(new URL(import.meta.url).pathname);
+    // installed as a dependency: git would find the enclosing project's repository, not ours
+    if (here.split(/[\\/]/).includes('node_modules')) return { commit: 'unknown', dirty: false };
     const sha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: here, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: here, stdio: ['ignore', 'pipe', 'ignore'] })
+    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: here, stdio: ['ignore', 'pipe', 'ignore'] })
       .toString()
       .trim();
-    return dirty ? `${sha}-dirty` : sha;
+    return { commit: sha, dirty: status !== '' };
   } catch {
-    return 'unknown';
+    // an installed package (no git checkout): the version is the provenance
+    return { commit: 'unknown', dirty: false };
   }
 }
 
@@ -47,4 +56,4 @@ export function machineInfo(): { cpus: number; cpuModel: string; node: string; p
   return { cpus: c.length, cpuModel: c[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform}-${process.arch}` };
 }
 
-const COMMIT_AT_LOAD = readCommit();
+const PROVENANCE_AT_LOAD = readProvenance();

@@ -21,7 +21,11 @@ import { WorkerPool, makeJobs, shareBytes } from './pool.js';
 import { loadNmnistSplits } from '../data/nmnist.js';
 import { NMNIST_INPUTS, NMNIST_INIT_MS, type EventSet } from '../core/encode/events.js';
 import type { SplitEvents } from '../core/job.js';
-import { writeFileAtomic, writeJsonAtomic, gitCommit, machineInfo } from './results.js';
+import { writeFileAtomic, writeJsonAtomic, gitProvenance, machineInfo } from './results.js';
+import { newRunId, existingArtifacts, clearArtifacts, RunExistsError } from './run-identity.js';
+import { existsSync } from 'node:fs';
+import { writeNetwork } from './network-file.js';
+import { nmnistDatasetLabel } from '../data/nmnist.js';
 import { writeCounts, type CountMatrix } from './counts-file.js';
 import { writeRasters } from './rasters-file.js';
 import { JobRunner } from '../core/job.js';
@@ -52,10 +56,18 @@ export interface RunOptions {
   /** reuse a saved W_INI instead of running phase A */
   initFile?: string;
   readout: ReadoutOptions;
-  /** results folder (JSON) and artifacts folder (network, W_INI) */
+  /** results folder: the run writes <outDir>/<name>.json */
   outDir: string;
+  /** artifacts folder (network, W_INI, rasters, counts) [<outDir>/<name>] */
   artifactsDir?: string;
+  /** run name [defaultRunName(): model, data, size, seed, and the sizes and options given] */
   name?: string;
+  /** an existing network to run instead of generating one from the seed (its NX must fit the data) */
+  network?: Network;
+  /** replace an earlier run of the same name (its results JSON and artifacts); without it that is an error */
+  force?: boolean;
+  /** the run's id [a new one]; stamped into every artifact and the results */
+  runId?: string;
   /** keep the spike counts (artifacts/counts.bin) for `nalsm readout` */
   saveCounts?: boolean;
   command: string;
@@ -129,19 +141,68 @@ const mean = (a: ArrayLike<number>, from = 0): number => {
   return a.length > from ? s / (a.length - from) : 0;
 };
 
+/** The label a run's data carries in names and results: synthetic event data is never called nmnist. */
+export function datasetLabelOf(dataset: DatasetName, dataDir: string | undefined): string {
+  return dataset === 'nmnist' && dataDir !== undefined ? nmnistDatasetLabel(dataDir) : dataset;
+}
+
+/**
+ * The default run name: model, data, liquid size and seed, then whatever was given that changes the
+ * result (sample sizes, phase-A snapshots, weight, w_astro, astrocyte density), so that two different
+ * runs do not share a name: `nalsm-mnist-1000-s1`, `nalsm-mnist-1000-s1-n300-100-100-init300`.
+ */
+export function defaultRunName(o: Pick<RunOptions, 'model' | 'dataset' | 'dataDir' | 'dims' | 'seed' | 'sizes' | 'initSnapshots' | 'weight' | 'astroW' | 'modelOptions'>): string {
+  const NL = o.dims[0] * o.dims[1] * o.dims[2];
+  const parts = [o.model, datasetLabelOf(o.dataset, o.dataDir), String(NL), `s${o.seed}`];
+  const { train, val, test } = o.sizes;
+  if (train !== undefined || val !== undefined || test !== undefined) parts.push(`n${train ?? 'all'}-${val ?? 'all'}-${test ?? 'all'}`);
+  if (o.initSnapshots !== undefined && o.initSnapshots !== DEFAULT_INIT_SNAPSHOTS && o.model !== 'lsm') parts.push(`init${o.initSnapshots}`);
+  if (o.weight !== undefined) parts.push(`w${o.weight}`);
+  if (o.astroW !== undefined) parts.push(`aw${o.astroW}`);
+  if (o.modelOptions?.astroDensity !== undefined) parts.push(`ad${o.modelOptions.astroDensity}`);
+  return parts.join('-');
+}
+
+export const DEFAULT_INIT_SNAPSHOTS = 50000;
+
+/**
+ * Where a run will write, checked before any work: an earlier run's results JSON or artifacts under
+ * the same name are an error unless `force` (then its artifacts are removed first, so files of two
+ * runs never mix in one folder).
+ */
+export function runTargets(o: Pick<RunOptions, 'outDir' | 'artifactsDir' | 'force'> & { name: string }): { results: string; artifacts: string } {
+  const results = join(o.outDir, `${o.name}.json`);
+  const artifacts = o.artifactsDir ?? join(o.outDir, o.name);
+  const old = existingArtifacts(artifacts);
+  if (!o.force) {
+    if (existsSync(results)) throw new RunExistsError(`${results} exists: a finished run named "${o.name}" is there; give another --name, or --force to replace it (its artifacts in ${artifacts} go too)`);
+    if (old.length) throw new RunExistsError(`${artifacts} holds files of an earlier run (${old.join(', ')}); give another --name or --artifacts, or --force to remove them first`);
+  }
+  return { results, artifacts };
+}
+
 export async function runPipeline(o: RunOptions): Promise<RunResult> {
   const t0 = performance.now();
+  const startedAt = new Date();
   const log = o.log ?? (() => {});
   const NL = o.dims[0] * o.dims[1] * o.dims[2];
   const model: ModelSpec = modelSpec(o.model, { ...o.modelOptions, weight: o.weight, astroW: o.astroW, neurons: NL });
+  const name = o.name ?? defaultRunName(o);
+  const { results: resultsPath, artifacts } = runTargets({ ...o, name });
+  const runId = o.runId ?? newRunId(startedAt);
+  const stamp = { runId, name };
   const { data, labels, NX, datasetLabel, encoding } = loadSplits(o, log);
-  const net = generateNetwork({ dims: o.dims, inputs: NX, seed: o.seed });
+  if (o.network && (o.network.NX !== NX || o.network.NL !== NL))
+    throw new Error(`the given network has ${o.network.NL} liquid neurons and ${o.network.NX} inputs, but this run needs ${NL} (${o.dims.join('x')}) and ${NX} inputs for ${datasetLabel}`);
+  const net = o.network ?? generateNetwork({ dims: o.dims, inputs: NX, seed: o.seed });
   const c = compileNetwork(net);
   const syn = synapseCounts(net);
-  log(`network: ${NL} liquid neurons (${o.dims.join('x')}), ${syn.LL} liquid and ${syn.IL} input synapses, seed ${o.seed}`);
-  const name = o.name ?? `${o.model}-${datasetLabel}-${NL}-s${o.seed}`;
-  const artifacts = o.artifactsDir ?? join('runs', name);
-  writeFileAtomic(join(artifacts, 'network.bin'), encodeNetwork(net));
+  log(`network: ${NL} liquid neurons (${o.dims.join('x')}), ${syn.LL} liquid and ${syn.IL} input synapses, ${o.network ? `given (seed ${net.seed})` : `seed ${o.seed}`}`);
+  log(`run ${name} (id ${runId}): results ${resultsPath}, artifacts ${artifacts}`);
+  // --force: the earlier run's artifacts go before this run writes any, so the two never mix in one folder;
+  // its results JSON stays until ours replaces it (atomically), and no longer matches these artifacts' id
+  if (o.force) clearArtifacts(artifacts);
+  writeNetwork(join(artifacts, 'network.bin'), net, stamp);
 
   // phase A: W_INI (plastic models), or the static weights (baseline LSM)
   const tInit = performance.now();
@@ -155,7 +216,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
   } else {
     sim.setWeights(weightsToIds(c, uniformWeights(net, model.initialWeight)));
     if (model.phaseA !== 'none') {
-      const snapshots = o.initSnapshots ?? 50000;
+      const snapshots = o.initSnapshots ?? DEFAULT_INIT_SNAPSHOTS;
       log(`phase A: ${snapshots} snapshots of ${TIMING.snapshotMs} ms from |W| = ${model.initialWeight}`);
       sim.astroMask.set(astroMask(NL, NX, model.astroDensity, o.seed));
       sim.resetCalcium();
@@ -167,7 +228,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
         every: 500,
       });
       initSource = `phase A, ${snapshots} snapshots`;
-      writeFileAtomic(join(artifacts, 'w-ini.bin'), encodeWeights(net, weightsFromIds(c, sim.W), { model: o.model, seed: o.seed, snapshots }));
+      writeFileAtomic(join(artifacts, 'w-ini.bin'), encodeWeights(net, weightsFromIds(c, sim.W), { model: o.model, seed: o.seed, snapshots, ...stamp }));
     }
   }
   const W0 = Float64Array.from(sim.W);
@@ -206,8 +267,8 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
   // rasters of 20 test samples spread over the split (the authors recorded 20 per batch), for σ_BF and the report;
   // the same job runner as the workers, so these are exactly the runs that produced the counts
   const recorded = recordRasters(new JobRunner(sim, model, o.seed, TIMING.sampleMs, NX), data.test, 20);
-  writeRasters(join(artifacts, 'rasters.bin'), { NL, NX, steps: TIMING.sampleMs, split: 'test', labels: recorded.samples.map((s) => labels.test[s]), ...recorded });
-  if (o.saveCounts) writeCounts(join(artifacts, 'counts.bin'), NL, counts, { model: o.model, dataset: o.dataset, seed: o.seed, name });
+  writeRasters(join(artifacts, 'rasters.bin'), { NL, NX, steps: TIMING.sampleMs, split: 'test', labels: recorded.samples.map((s) => labels.test[s]), runId, ...recorded });
+  if (o.saveCounts) writeCounts(join(artifacts, 'counts.bin'), NL, counts, { model: o.model, dataset: o.dataset, seed: o.seed, ...stamp });
 
   // phase C: readout
   const tReadout = performance.now();
@@ -225,6 +286,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
   const rate = (n: number): number => (n / totalSamples / NL / (TIMING.sampleMs / 1000));
   const json: Record<string, unknown> = {
     name,
+    runId,
     model: o.model,
     dataset: datasetLabel,
     neurons: NL,
@@ -232,13 +294,13 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
     samples: { train: data.train.n, val: data.val.n, test: data.test.n },
     accuracy: readout.accuracy,
     seed: o.seed,
-    commit: gitCommit(),
+    ...gitProvenance(),
     command: o.command,
     machine: { ...machineInfo(), workers: o.workers, simulator: simulatorBackend(sim) },
     seconds: { init: round(initSeconds), spikes: round(spikeSeconds), readout: round(readoutSeconds), total: round(total) },
     samplesPerSecond: round(totalSamples / spikeSeconds),
     model_parameters: { ...model, liquidWeight: model.phaseA === 'none' ? model.initialWeight : undefined, initSource },
-    network: { ...syn, seed: o.seed, inputs: NX },
+    network: { ...syn, seed: net.seed, inputs: NX, ...(o.network ? { given: true } : {}) },
     encoding,
     activity: {
       liquidRateHz: round(rate(totals.liquidSpikes), 3),
@@ -273,11 +335,13 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
       ridge: readout.ridge,
     },
     artifacts,
+    startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
   };
-  const path = join(o.outDir, `${name}.json`);
-  writeJsonAtomic(path, json);
-  return { path, json, readout, counts, network: net };
+  // checked again at the end: another process may have finished a run of the same name meanwhile
+  if (!o.force && existsSync(resultsPath)) throw new RunExistsError(`${resultsPath} appeared while this run was running (another process?); not replacing it. This run's artifacts are in ${artifacts}`);
+  writeJsonAtomic(resultsPath, json);
+  return { path: resultsPath, json, readout, counts, network: net };
 }
 
 function round(x: number, digits = 2): number {

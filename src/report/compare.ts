@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type ExistingRun, loadRunNetwork, loadRunRasters } from '../pipeline/existing-run.js';
+import { checkDerivedRun } from '../pipeline/run-identity.js';
 import { writeFileAtomic, writeJsonAtomic } from '../pipeline/results.js';
 import { branchingFactor, splitSamples } from '../core/analysis/branching.js';
 import { accuracyVsBfSpec, sweepSpec, type CompareRow } from './figures.js';
@@ -11,15 +12,31 @@ import { renderPage, type Figure } from './html.js';
 
 export interface CompareEntry extends CompareRow {
   results: string;
+  runId: string | null;
+  samples: { train: number; val: number; test: number };
+  /** a readout re-fit of the run (nalsm readout): its accuracy replaces the run's own */
+  refit: { results: string; optimizer: string } | null;
   valAccuracy: number;
   /** where σ_BF came from: computed from rasters.bin, read from <name>-bf.json, or none */
   bfSource: 'rasters' | 'bf.json' | 'none';
 }
 
-/** One row per run; σ_BF from the run's rasters (else its <name>-bf.json, else NaN). */
-export function compareRows(runs: ExistingRun[]): CompareEntry[] {
+/** A readout re-fit (kind "readout", nalsm readout) on a run's saved counts. */
+export interface ReadoutRefit {
+  path: string;
+  name: string;
+  accuracy: { val: number; test: number };
+  optimizer: string;
+}
+
+/** A run to compare, with the readout re-fit whose accuracy stands for it, if any. */
+export type CompareInput = ExistingRun & { refit?: ReadoutRefit };
+
+/** One row per run (or re-fit); σ_BF from the run's rasters (else its <name>-bf.json, else NaN). */
+export function compareRows(runs: CompareInput[]): CompareEntry[] {
   return runs.map((run) => {
     const j = run.json;
+    const s = j.samples;
     let sigma = NaN;
     let bfSource: CompareEntry['bfSource'] = 'none';
     const rasters = loadRunRasters(run);
@@ -30,7 +47,8 @@ export function compareRows(runs: ExistingRun[]): CompareEntry[] {
     } else {
       const p = join(dirname(run.path), `${j.name}-bf.json`);
       if (existsSync(p)) {
-        const b = JSON.parse(readFileSync(p, 'utf8')) as { sigma?: number | null };
+        const b = JSON.parse(readFileSync(p, 'utf8')) as { sigma?: number | null; runId?: string; run?: string };
+        checkDerivedRun(run, p, b);
         if (typeof b.sigma === 'number') {
           sigma = b.sigma;
           bfSource = 'bf.json';
@@ -38,32 +56,38 @@ export function compareRows(runs: ExistingRun[]): CompareEntry[] {
       }
     }
     const w = j.model_parameters.liquidWeight;
+    const acc = run.refit?.accuracy ?? j.accuracy;
     return {
-      name: j.name,
+      name: run.refit ? run.refit.name : j.name,
       model: j.model,
-      group: `${j.dataset} ${j.neurons} s${j.seed}`,
+      // sample sizes are part of the group: a 300-sample sweep never joins a full one's line
+      group: `${j.dataset} ${j.neurons} s${j.seed} n${s.train}/${s.val}/${s.test}`,
       weight: typeof w === 'number' ? w : null,
       sigma,
-      accuracy: j.accuracy.test,
-      valAccuracy: j.accuracy.val,
+      accuracy: acc.test,
+      valAccuracy: acc.val,
       results: run.path,
+      runId: j.runId ?? null,
+      samples: s,
+      refit: run.refit ? { results: run.refit.path, optimizer: run.refit.optimizer } : null,
       bfSource,
     };
   });
 }
 
 export function formatTable(rows: CompareEntry[]): string {
-  const head = ['run', 'model', 'weight', 'σ_BF', 'test acc', 'val acc'];
+  const head = ['run', 'model', 'samples', 'weight', 'σ_BF', 'test acc', 'val acc'];
   const body = rows.map((r) => [
     r.name,
     r.model,
+    `${r.samples.train}/${r.samples.val}/${r.samples.test}`,
     r.weight === null ? '-' : String(r.weight),
     Number.isFinite(r.sigma) ? r.sigma.toFixed(3) : 'n/a',
     `${(100 * r.accuracy).toFixed(2)} %`,
     `${(100 * r.valAccuracy).toFixed(2)} %`,
   ]);
   const width = head.map((h, c) => Math.max(h.length, ...body.map((b) => b[c].length)));
-  const line = (cells: string[]): string => cells.map((x, c) => (c >= 2 ? x.padStart(width[c]) : x.padEnd(width[c]))).join('  ');
+  const line = (cells: string[]): string => cells.map((x, c) => (c >= 3 ? x.padStart(width[c]) : x.padEnd(width[c]))).join('  ');
   return [line(head), width.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n') + '\n';
 }
 

@@ -1,6 +1,7 @@
 // `nalsm report RUN`: one self-contained HTML page for a run (inline SVG figures, no scripts, no
 // network), plus each figure as its own SVG file next to the page.
 import { existsSync, readFileSync } from 'node:fs';
+import { checkDerivedRun } from '../pipeline/run-identity.js';
 import { basename, dirname, join } from 'node:path';
 import {
   type ExistingRun,
@@ -184,7 +185,9 @@ export async function buildRunReport(run: ExistingRun, o: ReportOptions = {}): P
 
   // summary table
   const kqPath = join(dirname(run.path), `${j.name}-kq.json`);
-  const kq = existsSync(kqPath) ? (JSON.parse(readFileSync(kqPath, 'utf8')) as { SP?: { mean: number }; AP?: { mean: number } | null; KQ?: number | null }) : null;
+  const kq = existsSync(kqPath) ? (JSON.parse(readFileSync(kqPath, 'utf8')) as { SP?: { mean: number }; AP?: { mean: number } | null; KQ?: number | null; runId?: string; run?: string }) : null;
+  // a -kq.json left by another run of the same name must not be shown as this run's
+  if (kq) checkDerivedRun(run, kqPath, kq);
   const weight = j.model_parameters.liquidWeight;
   const summary: Array<[string, string]> = [
     ['model', `${j.model}${weight !== undefined ? `, liquid weight ${weight}` : ''}${model.phaseA === 'astro' || model.phaseB === 'astro' ? `, w_astro ${model.astroW}` : ''}`],
@@ -195,7 +198,12 @@ export async function buildRunReport(run: ExistingRun, o: ReportOptions = {}): P
   ];
   if (rates) summary.push(['firing rate', `${fmt(rates.perNeuronHz.mean, 2)} Hz mean; E ${fmt(rates.excitatoryHz, 2)} Hz, I ${fmt(rates.inhibitoryHz, 2)} Hz; per sample ${fmt(rates.perSampleHz.min, 1)}–${fmt(rates.perSampleHz.max, 1)} Hz (${rates.source})`]);
   if (kq) summary.push(['kernel quality', `SP ${fmt(kq.SP?.mean ?? NaN, 1)}${kq.AP ? `, AP ${fmt(kq.AP.mean, 1)}` : ''}${kq.KQ !== undefined && kq.KQ !== null ? `, KQ ${fmt(kq.KQ)}` : ''} (${basename(kqPath)})`]);
-  summary.push(['command', j.command ?? 'n/a'], ['commit', String(j.commit ?? 'n/a')], ['results', run.path]);
+  summary.push(
+    ['run id', j.runId ?? 'none (results written before run ids)'],
+    ['command', j.command ?? 'n/a'],
+    ['commit', `${String(j.commit ?? 'n/a')}${j.dirty ? ' (with uncommitted changes)' : ''}`],
+    ['results', run.path],
+  );
 
   const html = renderPage(
     `nalsm run ${j.name}`,

@@ -2,7 +2,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseFlags, intFlag, floatFlag, choiceFlag, UsageError } from '../args.js';
 import { makeProgress } from '../progress.js';
-import { writeJsonAtomic, gitCommit, machineInfo } from '../../pipeline/results.js';
+import { writeJsonAtomic, gitProvenance, machineInfo } from '../../pipeline/results.js';
 import { loadRun, loadRunNetwork, loadRunRasters, loadRunCounts, simulateImages, simulateEvents, type ExistingRun } from '../../pipeline/existing-run.js';
 import type { Network } from '../../core/network/network.js';
 import { loadNmnistSplits } from '../../data/nmnist.js';
@@ -93,9 +93,12 @@ function outPath(run: ExistingRun, what: string): string {
   return join(dirname(run.path), `${run.json.name}-${what}.json`);
 }
 
-const provenance = (argv: string[], sub: string): Record<string, unknown> => ({
+/** What every analysis JSON carries: the run it measured (its id, so nothing reads it against another run) and how it was made. */
+const provenance = (run: ExistingRun, argv: string[], sub: string): Record<string, unknown> => ({
+  runId: run.json.runId ?? null,
+  runSamples: run.json.samples,
   command: ['nalsm', 'analyze', sub, ...argv].join(' '),
-  commit: gitCommit(),
+  ...gitProvenance(),
   machine: machineInfo(),
   finishedAt: new Date().toISOString(),
 });
@@ -127,7 +130,7 @@ async function analyzeBf(argv: string[]): Promise<number> {
     samples: perSample.map((p) => ({ ...p, sigma: Number.isFinite(p.sigma) ? p.sigma : null })),
     options: bf.options,
     definition: 'compute_branching_factor.py: per sample spikes with buffer ≤ t < duration − buffer; ratio = desc(t+1..t+Δ) / max(1, anc(t−Δ..t−1)); mean per neuron, nanmean over neurons, nanmean over samples',
-    ...provenance(argv, 'bf'),
+    ...provenance(run, argv, 'bf'),
   });
   const lines = [`${run.json.name}: σ_BF = ${fmt(bf.sigma, 4)} over ${perSample.length} recorded ${rasters.split} samples (${ms.toFixed(0)} ms)`];
   for (const p of perSample) lines.push(`  sample ${String(p.sample).padStart(5)} (label ${p.label}): σ = ${fmt(p.sigma, 4)}  (${p.neurons} neurons, ${p.events} spikes)`);
@@ -169,7 +172,7 @@ async function analyzeRates(argv: string[]): Promise<number> {
   }
   const st = rateStatistics(view, net.NE, steps);
   const out = outPath(run, 'rates');
-  writeJsonAtomic(out, { kind: 'firing-rates', run: run.json.name, results: run.path, source, ...st, ...provenance(argv, 'rates') });
+  writeJsonAtomic(out, { kind: 'firing-rates', run: run.json.name, results: run.path, source, ...st, ...provenance(run, argv, 'rates') });
   process.stdout.write(formatRates(run.json.name, source, st) + `  written: ${out}\n`);
   return 0;
 }
@@ -307,7 +310,7 @@ async function analyzeKq(argv: string[]): Promise<number> {
     seconds: { total: round((performance.now() - t0) / 1000), spGram: round(sp.gramSeconds), spRanks: round(sp.rankSeconds), apGram: ap ? round(ap.gramSeconds) : null, apRanks: ap ? round(ap.rankSeconds) : null },
     workers,
     ranks: { SP: Array.from(sp.ranks), AP: ap ? Array.from(ap.ranks) : null },
-    ...provenance(argv, 'kq'),
+    ...provenance(run, argv, 'kq'),
   });
   const lines = [`${run.json.name}: kernel quality over ${shuffles} draws of ${perClass} × ${classes.length} samples (${NL} neurons)`];
   lines.push(`  SP (separation, clean test counts)     ${fmt(sp.summary.mean, 2)}  (std ${fmt(sp.summary.std, 2)}, ${sp.summary.min}–${sp.summary.max})`);

@@ -1,7 +1,22 @@
 import { join } from 'node:path';
 import { parseFlags, UsageError } from '../args.js';
-import { loadRunOrSweep, NotARunError, type ExistingRun } from '../../pipeline/existing-run.js';
-import { compareRows, formatTable, writeComparison } from '../../report/compare.js';
+import { loadRunOrSweep, NotARunError } from '../../pipeline/existing-run.js';
+import { compareRows, formatTable, writeComparison, type CompareInput } from '../../report/compare.js';
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { loadRun, runPath } from '../../pipeline/existing-run.js';
+
+/** A readout re-fit and the run it was fitted on: <run name>.json beside it, with the same run id. */
+function loadRefit(spec: string, resultsDir: string): CompareInput {
+  const path = runPath(spec, resultsDir);
+  const j = JSON.parse(readFileSync(path, 'utf8')) as { name: string; run?: { name?: string; runId?: string }; accuracy: { val: number; test: number }; readout?: { optimizer?: string } };
+  const runName = j.run?.name;
+  if (!runName) throw new Error(`${path}: a readout re-fit that does not name its run (run.name); it cannot be placed beside its run`);
+  const run = loadRun(join(dirname(path), `${runName}.json`));
+  if ((j.run?.runId ?? undefined) !== (run.json.runId ?? undefined))
+    throw new Error(`${path}: re-fitted on counts of run id ${j.run?.runId ?? 'none'}, but ${run.path} is run id ${run.json.runId ?? 'none'}: not the same run`);
+  return { ...run, refit: { path, name: j.name, accuracy: j.accuracy, optimizer: j.readout?.optimizer ?? '?' } };
+}
 
 export const COMPARE_HELP = `nalsm compare: compare finished runs: a table (model, weight, σ_BF, accuracy) and plots of
 test accuracy against the branching factor σ_BF (paper Fig. 2B) and, for LSM weight sweeps,
@@ -12,8 +27,10 @@ Usage: nalsm compare RUN... [options]
 Each RUN is a results file (results/<name>.json), a run name looked up in --results, or a sweep
 summary (<name>-sweep.json from nalsm run --weight a,b,c), which stands for all its runs.
 σ_BF is computed from each run's rasters.bin (or read from <name>-bf.json of nalsm analyze bf).
-Outputs of nalsm analyze, readout and compare among the arguments (e.g. from results/*.json) are
-skipped with a note.
+A readout re-fit (a JSON of nalsm readout) stands for its run with the re-fit's accuracy, in a
+row of its own. Runs are grouped by dataset, size, seed and sample sizes: runs on different
+sample sizes never share a sweep line. Outputs of nalsm analyze and compare among the arguments
+(e.g. from results/*.json) are skipped with a note.
 
   --out DIR          write compare.json, compare.html and the figures (SVG) there
                                                                    [<results>/compare]
@@ -33,7 +50,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
   }
   if (positionals.length === 0) throw new UsageError('nalsm compare needs at least one RUN (results JSON, run name or sweep summary) (see nalsm compare --help)');
   const resultsDir = (values.results as string | undefined) ?? 'results';
-  const runs: ExistingRun[] = [];
+  const runs: CompareInput[] = [];
   const seen = new Set<string>();
   const skipped: string[] = [];
   for (const spec of positionals) {
@@ -42,6 +59,14 @@ export async function compareCommand(argv: string[]): Promise<number> {
       r = loadRunOrSweep(spec, resultsDir);
     } catch (e) {
       // analysis outputs next to the runs (results/*.json): skip them, say so
+      if (e instanceof NotARunError && e.kind === 'readout') {
+        const refit = loadRefit(spec, resultsDir);
+        if (!seen.has(refit.path)) {
+          seen.add(refit.path);
+          runs.push(refit);
+        }
+        continue;
+      }
       if (e instanceof NotARunError && e.kind !== undefined) {
         skipped.push(`${spec} (a "${e.kind}" file)`);
         continue;

@@ -1,8 +1,7 @@
 import { parseFlags, intFlag, UsageError } from '../args.js';
 import { generateNetwork } from '../../core/network/generate.js';
-import { encodeNetwork } from '../../core/network/format.js';
 import { cubeDims, parseDims, synapseCounts } from '../../core/network/network.js';
-import { writeFileAtomic } from '../../pipeline/results.js';
+import { writeNetwork } from '../../pipeline/network-file.js';
 
 export const GENERATE_HELP = `nalsm generate: generate a liquid (spec §1) and save it in the nalsm network format.
 
@@ -33,7 +32,7 @@ export async function generateCommand(argv: string[]): Promise<number> {
   if (values.neurons !== undefined && values.dims !== undefined) throw new UsageError('give either --neurons or --dims, not both');
   const dims = values.dims !== undefined ? parseDims(String(values.dims)) : cubeDims(intFlag(values, 'neurons', 1000, 1)!);
   const net = generateNetwork({ dims, inputs: intFlag(values, 'inputs', 784, 1, 100000)!, seed: intFlag(values, 'seed', 1, 0)! });
-  writeFileAtomic(String(values.out), encodeNetwork(net));
+  writeNetwork(String(values.out), net);
   const c = synapseCounts(net);
   process.stdout.write(`${values.out}: ${net.NL} neurons (${dims.join('x')}, ${net.NE} E), ${net.NX} inputs; synapses E→E ${c.EE}, E→I ${c.EI}, I→E ${c.IE}, I→I ${c.II}, input ${c.IL}\n`);
   return 0;

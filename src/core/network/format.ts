@@ -9,11 +9,12 @@ import type { Network } from './network.js';
 const MAGIC = 'NALSMNET';
 const VERSION = 1;
 
-export function encodeNetwork(net: Network): Uint8Array {
+/** `meta` (e.g. the run id that made the file) is kept in the header and ignored by decodeNetwork. */
+export function encodeNetwork(net: Network, meta?: Record<string, unknown>): Uint8Array {
   return encodeContainer(
     MAGIC,
     VERSION,
-    { kind: 'network', dims: net.dims, NL: net.NL, NE: net.NE, NX: net.NX, seed: net.seed },
+    { kind: 'network', dims: net.dims, NL: net.NL, NE: net.NE, NX: net.NX, seed: net.seed, ...(meta ? { meta } : {}) },
     {
       gridPoint: net.gridPoint,
       llPre: net.llPre,
