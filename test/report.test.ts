@@ -184,7 +184,7 @@ test('nalsm report on a baseline LSM says there is no phase A; compare plots acc
   assert.equal(cmp.status, 0, cmp.stderr);
   assert.match(cmp.stderr, /skipped, not run results: results\/lsm-w1-bf\.json \(a "branching-factor" file\)/);
   assert.match(cmp.stdout, /model\s+samples\s+weight\s+σ_BF\s+test acc/);
-  assert.match(cmp.stdout, /lsm-w0\.6\s+lsm\s+0\.6\s+\d\.\d{3}/);
+  assert.match(cmp.stdout, /lsm-w0\.6\s+lsm\s+60\/20\/20\s+0\.6\s+\d\.\d{3}/);
   const c = await open(b, join(dir, 'cmp', 'compare.html'));
   const figs = await inspect(c.page);
   assert.equal(figs['accuracy-vs-bf'].marks.symbol, 3);
