@@ -60,7 +60,8 @@ export interface RunRef {
   artifacts: string;
 }
 
-const idText = (id: string | undefined): string => (id === undefined ? 'no run id (written before run ids)' : `run id ${id}`);
+const idText = (id: string | undefined): string => (id === undefined ? 'no run id: written before run ids' : `run id ${id}`);
+const isRun = (path: string, id: string | undefined): string => (id === undefined ? `${path} has no run id (written before run ids)` : `${path} is run id ${id}`);
 
 /**
  * Refuse an artifact that another run wrote: its stamp must equal the results file's run id. Two
@@ -72,7 +73,7 @@ export function checkArtifactRun(run: RunRef, file: string): void {
   const want = run.json.runId;
   if (got === want) return;
   throw new Error(
-    `${file}: belongs to another run (${idText(got)}), but ${run.path} is ${idText(want)}: the artifacts folder ${run.artifacts} ` +
+    `${file}: belongs to another run (${idText(got)}), but ${isRun(run.path, want)}: the artifacts folder ${run.artifacts} ` +
       `holds files of a different run of "${run.json.name}". Use the results JSON that run wrote, or rerun this one (nalsm run ... --force).`,
   );
 }
@@ -88,6 +89,6 @@ export function checkDerivedRun(run: RunRef, file: string, derived: { runId?: un
   if ((got !== undefined && got === want) || sameLegacy) return;
   throw new Error(
     `${file}: computed from another run (${idText(got)}${typeof derived.results === 'string' ? `, results ${derived.results}` : ''}), ` +
-      `not from ${run.path} (${idText(want)}). Run the analysis again on this run (nalsm analyze ... ${run.path}) or remove the stale file.`,
+      `not from ${run.path}, which ${isRun('', want).trim()}. Run the analysis again on this run (nalsm analyze ... ${run.path}) or remove the stale file.`,
   );
 }
