@@ -12,3 +12,21 @@ export { writeRunReport, buildRunReport } from './report/report.js';
 export { writeComparison, compareRows } from './report/compare.js';
 export { loadRun, simulateImages } from './pipeline/existing-run.js';
 export { readRasters, writeRasters } from './pipeline/rasters-file.js';
+export { defaultRunName, runTargets, datasetLabelOf, DATASETS, type DatasetName } from './pipeline/run.js';
+export { readNetwork, writeNetwork } from './pipeline/network-file.js';
+export {
+  loadRunOrSweep,
+  runPath,
+  loadRunNetwork,
+  loadRunWini,
+  loadRunCounts,
+  loadRunRasters,
+  runStartWeights,
+  runModelSpec,
+  simulateEvents,
+  type ExistingRun,
+  type RunJson,
+} from './pipeline/existing-run.js';
+export { newRunId, artifactRunId, checkArtifactRun, checkDerivedRun, RunExistsError } from './pipeline/run-identity.js';
+export { formatPlan, estimateSeconds, type PlanInput } from './pipeline/plan.js';
+export { gitProvenance, machineInfo, writeJsonAtomic } from './pipeline/results.js';
