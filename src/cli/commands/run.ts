@@ -17,9 +17,10 @@ export const RUN_HELP = `nalsm run: generate a liquid, collect spike counts for 
 Usage: nalsm run [options]
 
 It prints its plan first (sizes, phase A, readout, where it writes, a time estimate); --dry-run
-prints only that. With no options at all (or --demo) this is the demo: baseline LSM, 1,000
-neurons, MNIST subset (train 5,000 / validation 1,000 / test 1,000), about 12 s on 2 cores; it
-writes under runs/demo/ and never touches results/.
+prints only that. With no options, or only options that change how it runs and where it writes
+(--dry-run, --quiet, --workers, --backend, --out, --artifacts, --force, --save-counts), or with
+--demo, this is the demo: baseline LSM, 1,000 neurons, MNIST subset (train 5,000 / validation 1,000 / test 1,000), about 12 s on 2 cores; it
+writes under runs/demo/ (a taken name gets -2, -3, ...) and never touches results/.
 
 Model and data
   --model M          lsm | nalsm | lsm-stdp | lsm-apstdp                  [lsm]
@@ -98,12 +99,15 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+const HOW_FLAGS: ReadonlySet<string> = new Set(['quiet', 'dry-run', 'workers', 'backend', 'force', 'out', 'artifacts', 'save-counts', 'demo']);
+
 /** The demo: small enough to finish in seconds, and kept apart from committed results. */
 const DEMO = { model: 'lsm' as ModelName, sizes: { train: 5000, val: 1000, test: 1000 }, outDir: join('runs', 'demo') };
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags('run', argv, OPTIONS);
-  const demo = argv.length === 0 || Boolean(values.demo);
+  // flags that change how, not what, keep the demo: `nalsm run --dry-run` plans the demo too
+  const demo = Boolean(values.demo) || Object.keys(values).every((k) => HOW_FLAGS.has(k));
   if (values.help) {
     process.stdout.write(RUN_HELP);
     return 0;
@@ -111,7 +115,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (positionals.length) throw new UsageError(`nalsm run takes no positional arguments, got "${positionals[0]}"`);
   const model = choiceFlag<ModelName>(values, 'model', DEMO.model, MODEL_NAMES);
   if (demo) {
-    const fixed = ['model', 'dataset', 'data', 'neurons', 'dims', 'network', 'train', 'val', 'test', 'out', 'name'].filter((f) => values[f] !== undefined);
+    const fixed = ['model', 'dataset', 'data', 'neurons', 'dims', 'network', 'train', 'val', 'test', 'name'].filter((f) => values[f] !== undefined);
     if (fixed.length) throw new UsageError(`--demo sets the model, data and sizes itself; drop --${fixed.join(', --')} (or drop --demo)`);
   }
   checkModelFlags(model, values);
@@ -132,7 +136,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const command = ['nalsm', 'run', ...argv].join(' ');
   const weights = weightList(values.weight);
   if (weights.length > 1 && model !== 'lsm' && model !== 'lsm-apstdp') throw new UsageError('a --weight list (sweep) applies to --model lsm and lsm-apstdp only');
-  const outDir = demo ? DEMO.outDir : ((values.out as string | undefined) ?? 'results');
+  const outDir = (values.out as string | undefined) ?? (demo ? DEMO.outDir : 'results');
   const base = {
     model,
     dataset,
@@ -163,11 +167,11 @@ export async function runCommand(argv: string[]): Promise<number> {
   const NL = dims[0] * dims[1] * dims[2];
   const given = values.name as string | undefined;
   let baseName = given ?? defaultRunName(base);
-  if (demo) baseName = freeDemoName(`demo-${baseName}`, outDir);
+  if (demo) baseName = base.force ? 'demo-lsm-mnist-1000-s1' : freeDemoName('demo-lsm-mnist-1000-s1', outDir);
   // every run of the command, planned and checked for collisions before the first one starts
   const planned = weights.map((weight) => {
     const name = weights.length > 1 ? `${baseName}-w${weight}` : given === undefined && !demo ? defaultRunName({ ...base, weight }) : baseName;
-    const artifactsDir = demo ? join(outDir, name) : ((values.artifacts as string | undefined) ?? join('runs', name));
+    const artifactsDir = (values.artifacts as string | undefined) ?? (demo ? join(DEMO.outDir, name) : join('runs', name));
     if (weights.length > 1 && values.artifacts !== undefined) throw new UsageError('--artifacts names one folder; a --weight list writes one per weight under runs/ (drop --artifacts)');
     const model = modelSpec(base.model, { ...base.modelOptions, weight, astroW: base.astroW, neurons: NL });
     const targets = dryRun ? { results: join(outDir, `${name}.json`), artifacts: artifactsDir } : runTargets({ outDir, artifactsDir, force: base.force, name });
