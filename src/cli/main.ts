@@ -9,6 +9,8 @@ import { dataCommand } from './commands/data.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { reportCommand } from './commands/report.js';
 import { compareCommand } from './commands/compare.js';
+import { sweepCommand } from './commands/sweep.js';
+import { workerCommand } from './commands/worker.js';
 
 const HELP = `nalsm: neuron-astrocyte liquid state machines (Ivanov & Michmizos, NeurIPS 2021)
 
@@ -23,6 +25,8 @@ Commands
   analyze    measures of a finished run: bf (branching factor), rates, kq (kernel quality)
   report     an HTML report of a finished run (self-contained, with SVG figures)
   compare    compare runs: table, accuracy vs branching factor, LSM weight sweeps
+  sweep      run a sweep file (runs × seeds) here or on a queue; summary statistics beside the paper's
+  worker     take sweep jobs from a queue (BullMQ on Redis) on this machine
 
 nalsm <command> --help shows each command's options.
 `;
@@ -36,6 +40,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   analyze: analyzeCommand,
   report: reportCommand,
   compare: compareCommand,
+  sweep: sweepCommand,
+  worker: workerCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
