@@ -48,9 +48,12 @@ export async function queueExecutor(o: {
     description: `the queue ${target.display}`,
     async runAll(runs, paths, onRecord) {
       if (!runs.length) return;
+      // BullMQ leaves connections it was handed open: these three are closed in `finally`
       const redis: Redis = connect(target, 'nalsm-sweep-store');
-      const queue = new Queue(QUEUE_NAME, { connection: connect(target, 'nalsm-sweep-queue') });
-      const flows = new FlowProducer({ connection: connect(target, 'nalsm-sweep-flows') });
+      const qConn = connect(target, 'nalsm-sweep-queue');
+      const fConn = connect(target, 'nalsm-sweep-flows');
+      const queue = new Queue(QUEUE_NAME, { connection: qConn });
+      const flows = new FlowProducer({ connection: fConn });
       const store = new BlobStore(redis, o.store);
       try {
         // the data each run needs, as the coordinator loads it: workers must load the same
@@ -178,7 +181,7 @@ export async function queueExecutor(o: {
       } finally {
         await flows.close();
         await queue.close();
-        redis.disconnect();
+        for (const c of [redis, qConn, fConn]) c.disconnect();
       }
     },
   };

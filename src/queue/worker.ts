@@ -82,8 +82,9 @@ export function startQueueWorker(o: QueueWorkerOptions): RunningWorker {
     return ret;
   };
 
+  const wConn = connect(o.target, 'nalsm-worker');
   const worker = new Worker(QUEUE_NAME, processor, {
-    connection: connect(o.target, 'nalsm-worker'),
+    connection: wConn,
     concurrency: o.threads,
     lockDuration: lockMs,
     stalledInterval: Math.max(1000, Math.floor(lockMs / 2)),
@@ -99,6 +100,7 @@ export function startQueueWorker(o: QueueWorkerOptions): RunningWorker {
       await worker.close();
       await pool.close();
       redis.disconnect();
+      wConn.disconnect();
     },
   };
 }

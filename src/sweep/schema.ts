@@ -73,7 +73,11 @@ export class SweepFileError extends Error {}
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let v = root;
-  for (const k of path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+  for (const k of path) {
+    // a scalar axis is a one-value list: its value is "element 0"
+    if ((v === null || typeof v !== 'object') && k === 0) return v;
+    v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+  }
   return v;
 }
 

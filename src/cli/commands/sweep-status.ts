@@ -24,7 +24,8 @@ export async function sweepStatusCommand(argv: string[]): Promise<number> {
   const { Queue } = await import('bullmq');
   const { connect } = await import('../../queue/connect.js');
   const { QUEUE_NAME } = await import('../../queue/jobs.js');
-  const queue = new Queue(QUEUE_NAME, { connection: connect(target, 'nalsm-status') });
+  const conn = connect(target, 'nalsm-status');
+  const queue = new Queue(QUEUE_NAME, { connection: conn });
   try {
     const counts = await queue.getJobCounts('waiting', 'waiting-children', 'active', 'delayed', 'completed', 'failed');
     const finishes = (await queue.getCompleted(0, -1)).filter((j) => j.name === 'finish');
@@ -40,6 +41,7 @@ export async function sweepStatusCommand(argv: string[]): Promise<number> {
     process.stdout.write(lines.join('\n') + '\n');
   } finally {
     await queue.close();
+    conn.disconnect();
   }
   return 0;
 }
