@@ -10,6 +10,8 @@ import { analyzeCommand } from './commands/analyze.js';
 import { reportCommand } from './commands/report.js';
 import { compareCommand } from './commands/compare.js';
 import { listCommand } from './commands/list.js';
+import { sweepCommand } from './commands/sweep.js';
+import { workerCommand } from './commands/worker.js';
 
 const HELP = `nalsm: neuron-astrocyte liquid state machines (Ivanov & Michmizos, NeurIPS 2021)
 
@@ -25,6 +27,8 @@ Commands
   report     an HTML report of a finished run (self-contained, with SVG figures)
   compare    compare runs: table, accuracy vs branching factor, LSM weight sweeps
   list       the runs in results folders: id, model, dataset, sizes, accuracy, date
+  sweep      run a sweep file (runs × seeds) here or on a queue; summary statistics beside the paper's
+  worker     take sweep jobs from a queue (BullMQ on Redis) on this machine
 
 nalsm <command> --help shows each command's options.
 `;
@@ -39,6 +43,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   report: reportCommand,
   compare: compareCommand,
   list: listCommand,
+  sweep: sweepCommand,
+  worker: workerCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -7,7 +7,7 @@ export interface Progress {
   stop(): void;
 }
 
-const UNITS: Record<string, string> = { init: 'snapshots', spikes: 'samples', readout: 'epochs' };
+const UNITS: Record<string, string> = { init: 'snapshots', spikes: 'samples', readout: 'epochs', jobs: 'jobs' };
 
 export function makeProgress(quiet: boolean): Progress {
   if (quiet) return { update: () => {}, stop: () => {} };

@@ -1,0 +1,122 @@
+import { cpus } from 'node:os';
+import { parseFlags, intFlag, UsageError } from '../args.js';
+import { makeProgress } from '../progress.js';
+import { runSweep, loadSweep, type SweepExecutor } from '../../sweep/sweep.js';
+import { SweepFileError } from '../../sweep/schema.js';
+import { localExecutor } from '../../sweep/local.js';
+import type { ConfigurationRow, PairedRow } from '../../sweep/summary.js';
+
+export const SWEEP_HELP = `nalsm sweep: run a sweep file (YAML or JSON) here, or spread it over machines on a queue.
+
+Usage: nalsm sweep FILE [options]
+       nalsm sweep status --queue URL
+
+A sweep file lists axes (model, dataset, neurons, seed, weight, astroW, astroDensity) at the top level
+(defaults) and in "runs:" blocks, each block a product of its axes; sizes (train, val, test),
+initSnapshots and readout (optimizer, epochs, lr, patience, batch) may be set anywhere. The readout
+defaults to Adam with early stopping on validation (1,000 epochs at most, patience 30).
+Each run writes the same results JSON as nalsm run to OUT/<sweep>/<run>.json; OUT/<sweep>-summary.json
+(rewritten after every run) has per configuration n, mean, sd, min, max of test accuracy and σ_BF, the
+paper's figure, and paired differences between models on the same seeds with 95 % confidence intervals.
+Running the same command again resumes: finished runs are kept, a stopped run resumes from its chunks.
+
+Options
+  --out DIR          results folder                                          [results]
+  --runs DIR         artifacts folder: DIR/<sweep>/<run>/                    [runs]
+  --workers K        worker threads on this machine                          [CPU count]
+  --queue URL        run on BullMQ workers: redis://[user:password@]HOST:PORT[/db] or rediss://
+                     (TLS); nalsm worker --queue URL on each machine takes the jobs
+  --store DIR        with --queue: a folder every machine shares for large payloads
+                     (networks, W_INI, count chunks); without it they live in Redis
+  --allow-remote     with --queue: allow a Redis host that is not on loopback
+  --resume           say that finished work may be reused (it always is; the flag is for scripts)
+  --quiet            no progress output
+  -h, --help         this help
+`;
+
+const OPTIONS = {
+  out: { type: 'string' },
+  runs: { type: 'string' },
+  workers: { type: 'string' },
+  queue: { type: 'string' },
+  store: { type: 'string' },
+  'allow-remote': { type: 'boolean' },
+  resume: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function sweepCommand(argv: string[]): Promise<number> {
+  if (argv[0] === 'status') return (await import('./sweep-status.js')).sweepStatusCommand(argv.slice(1));
+  const { values, positionals } = parseFlags('sweep', argv, OPTIONS);
+  if (values.help) {
+    process.stdout.write(SWEEP_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError(`nalsm sweep takes one sweep file (YAML or JSON), got ${positionals.length ? positionals.map((p) => `"${p}"`).join(' ') : 'none'} (see nalsm sweep --help)`);
+  const file = positionals[0];
+  const quiet = Boolean(values.quiet);
+  const log = (s: string): void => {
+    if (!quiet) process.stderr.write(s + '\n');
+  };
+  // every error in the file before anything is written or started
+  try {
+    loadSweep(file);
+  } catch (e) {
+    if (e instanceof SweepFileError) throw new UsageError(e.message);
+    throw e;
+  }
+  const command = ['nalsm', 'sweep', ...argv].join(' ');
+  const progress = makeProgress(quiet);
+  let executor: SweepExecutor;
+  if (values.queue !== undefined) {
+    const { queueExecutor } = await import('../../queue/coordinator.js');
+    executor = await queueExecutor({
+      url: String(values.queue),
+      allowRemote: Boolean(values['allow-remote']),
+      store: values.store as string | undefined,
+      command,
+      onProgress: (done, total) => progress.update('jobs', done, total),
+      log,
+    });
+  } else {
+    if (values.store !== undefined || values['allow-remote']) throw new UsageError('--store and --allow-remote apply with --queue only');
+    executor = localExecutor({
+      workers: intFlag(values, 'workers', cpus().length, 1, 256)!,
+      command,
+      onRunStart: (name, i, n) => {
+        progress.stop();
+        log(`run ${i + 1}/${n}: ${name}`);
+      },
+      onProgress: (phase, done, total) => progress.update(phase, done, total),
+    });
+  }
+  let out;
+  try {
+    out = await runSweep(file, executor, { out: (values.out as string | undefined) ?? 'results', runs: (values.runs as string | undefined) ?? 'runs', command, log });
+  } catch (e) {
+    if (e instanceof SweepFileError) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    progress.stop();
+  }
+  printSummary(out.summary as unknown as { configurations: ConfigurationRow[]; paired: PairedRow[]; failures: Array<{ name: string; error: string }> }, out.summaryPath);
+  return (out.summary as { runs: { failed: number } }).runs.failed > 0 ? 1 : 0;
+}
+
+function printSummary(s: { configurations: ConfigurationRow[]; paired: PairedRow[]; failures: Array<{ name: string; error: string }> }, path: string): void {
+  const f = (x: number | null | undefined, d = 2): string => (x === null || x === undefined ? '–' : x.toFixed(d));
+  const lines = ['configuration                          n   test accuracy %        σ_BF            paper'];
+  for (const c of s.configurations) {
+    const a = c.testAccuracy;
+    const p = c.paper ? `${f(c.paper.mean)} ± ${f(c.paper.sd)}` : '';
+    lines.push(`${c.config.padEnd(36)} ${String(a?.n ?? 0).padStart(3)}   ${a ? `${f(a.mean)} ± ${f(a.sd)}` : '–'}`.padEnd(64) + `${c.sigmaBF ? `${f(c.sigmaBF.mean, 3)} ± ${f(c.sigmaBF.sd, 3)}` : '–'}`.padEnd(16) + p);
+  }
+  for (const d of s.paired) {
+    const t = d.testAccuracy;
+    lines.push(`${d.a} − ${d.b}: ${f(t.mean)} pp (95 % CI ${t.ci95 ? `${f(t.ci95[0])} to ${f(t.ci95[1])}` : '–'}, n ${t.n})`);
+  }
+  for (const x of s.failures) lines.push(`FAILED ${x.name}: ${x.error}`);
+  lines.push(`summary: ${path}`, '');
+  process.stdout.write(lines.join('\n'));
+}

