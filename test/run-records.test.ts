@@ -51,7 +51,7 @@ test('the overwrite: a finished run is never replaced without --force, and the d
   assert.match(id, /^\d{8}-\d{6}-[0-9a-f]{8}$/);
   // the same command again: refused, nothing changed
   const again = nalsm(cwd, ...args);
-  assert.notEqual(again.status, 0);
+  assert.equal(again.status, 2, 'refused like a bad flag');
   assert.match(again.stderr, new RegExp(`${name}\\.json exists: .*--force`));
   assert.equal(readFileSync(path, 'utf8'), before);
   assert.equal(artifactRunId(join(cwd, 'runs', name, 'network.bin')), id);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // nalsm command line: each command parses its own flags and has its own --help.
 import { UsageError } from './args.js';
+import { RunExistsError } from '../pipeline/run-identity.js';
 import { runCommand } from './commands/run.js';
 import { simulateCommand } from './commands/simulate.js';
 import { generateCommand } from './commands/generate.js';
@@ -64,7 +65,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    if (e instanceof UsageError) {
+    // a run that would replace a finished one is refused like a bad flag: exit 2, nothing written
+    if (e instanceof UsageError || e instanceof RunExistsError) {
       process.stderr.write(`error: ${e.message}\n`);
       process.exitCode = 2;
     } else {
