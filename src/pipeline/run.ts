@@ -24,6 +24,7 @@ import type { SplitEvents } from '../core/job.js';
 import { writeFileAtomic, writeJsonAtomic, gitCommit, machineInfo } from './results.js';
 import { writeCounts, type CountMatrix } from './counts-file.js';
 import { writeRasters } from './rasters-file.js';
+import { writeReadout } from './readout-file.js';
 import { JobRunner } from '../core/job.js';
 import { Raster } from '../core/sim/simulator.js';
 import { createSimulator, simulatorBackend, type SimBackend } from '../core/sim/types.js';
@@ -220,6 +221,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
     },
   });
   const readoutSeconds = (performance.now() - tReadout) / 1000;
+  writeReadout(join(artifacts, 'readout.bin'), NL, readout, counts.train, { model: o.model, dataset: datasetLabel, seed: o.seed, name });
   const total = (performance.now() - t0) / 1000;
 
   const rate = (n: number): number => (n / totalSamples / NL / (TIMING.sampleMs / 1000));
