@@ -132,11 +132,12 @@ interface BatchResult {
   predicted: number[];
   probabilities: number[];
   msPerSample: number[];
+  msPass: number;
   backend: string;
 }
 
 /** Node: the pipeline's JobRunner (what nalsm run's workers execute) on the export's network, weights and seed. */
-function nodeCounts(key: string): { counts: Uint16Array; predicted: number[]; msPerSample: number[]; backend: string } {
+function nodeCounts(key: string): { counts: Uint16Array; predicted: number[]; msPerSample: number[]; msPass: number; backend: string } {
   const m = exp.models.find((x) => x.key === key)!;
   const net = exp.network;
   const c = compileNetwork(net);
@@ -150,7 +151,9 @@ function nodeCounts(key: string): { counts: Uint16Array; predicted: number[]; ms
   const live = new LiveModel(exp, m);
   const predicted: number[] = [];
   const msPerSample: number[] = [];
+  let msPass = 0;
   for (let pass = 0; pass < 2; pass++) {
+    const tPass = performance.now();
     for (let i = 0; i < SAMPLES; i++) {
       const t0 = performance.now();
       const r = live.run(exp.samples.images, i, exp.samples.R, false);
@@ -161,8 +164,9 @@ function nodeCounts(key: string): { counts: Uint16Array; predicted: number[]; ms
         for (let j = 0; j < net.NL; j++) assert.equal(r.counts[j], counts[i * net.NL + j], `${key}: LiveModel and JobRunner differ at sample ${i}, neuron ${j}`);
       }
     }
+    msPass = performance.now() - tPass;
   }
-  return { counts, predicted, msPerSample, backend: simulatorBackend(sim) };
+  return { counts, predicted, msPerSample, msPass, backend: simulatorBackend(sim) };
 }
 
 const median = (a: number[]): number => {
@@ -188,8 +192,9 @@ test('page: 100 MNIST test images through the worker give Node\'s spike counts a
     let total = 0;
     for (const v of node.counts) total += v;
     const correct = node.predicted.filter((p, i) => p === exp.samples.labels[i]).length;
-    const pageMs = median(web.msPerSample);
-    const nodeMs = median(node.msPerSample);
+    // per sample over the whole timed pass (Chromium coarsens a worker's clock to 0.1 ms, so single samples are rounded)
+    const pageMs = web.msPass / SAMPLES;
+    const nodeMs = node.msPass / SAMPLES;
     figures[m.key] = {
       samples: SAMPLES,
       liquidSpikesTotal: total,
@@ -197,16 +202,18 @@ test('page: 100 MNIST test images through the worker give Node\'s spike counts a
       predictionsEqual: true,
       correct,
       backend: { page: web.backend, node: node.backend },
-      msPerSampleMedian: { page: round(pageMs), node: round(nodeMs) },
-      msPerSampleMean: { page: round(mean(web.msPerSample)), node: round(mean(node.msPerSample)) },
+      msPerSample: { page: round(pageMs), node: round(nodeMs) },
+      msPerSampleMedian: { page: round(median(web.msPerSample)), node: round(median(node.msPerSample)) },
       ratioPageToNode: round(pageMs / nodeMs),
+      // the issue's bar; recorded, not asserted: timings on a shared machine are measurements, not test conditions
+      withinBar15: pageMs / nodeMs <= 1.5,
     };
   }
   const browserVersion = needBrowser().version();
   writeJsonAtomic(join(ROOT, 'results', 'web-page-vs-node.json'), {
     name: 'web-page-vs-node',
     kind: 'web-check',
-    what: `the first ${SAMPLES} MNIST test images through the page's worker (headless Chromium) and through Node (the pipeline's JobRunner, and the page's LiveModel on Node), same export, network, weights, readout and seed; second of two passes timed per sample (median; the first warms up)`,
+    what: `the first ${SAMPLES} MNIST test images through the page's worker (headless Chromium) and through Node (the pipeline's JobRunner, and the page's LiveModel on Node), same export, network, weights, readout and seed; second of two passes timed (msPerSample: the pass's wall time / samples; the first pass warms up), in the worker and in Node's main thread`,
     export: { file: 'web/public/nalsm-web.bin', bytes: exportBytes.length, runs: exp.meta.runs },
     seed: exp.models[0].seed,
     figures,
@@ -237,7 +244,4 @@ test('page: a corrupt or foreign export file gets a clear error', async () => {
 function round(x: number, d = 3): number {
   const f = 10 ** d;
   return Math.round(x * f) / f;
-}
-function mean(a: number[]): number {
-  return a.reduce((s, v) => s + v, 0) / a.length;
 }

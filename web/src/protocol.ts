@@ -31,4 +31,4 @@ export type FromWorker =
   | { type: 'chunk'; id: number; from: number; to: number; t: Int32Array; n: Int32Array; astro: Float64Array }
   | { type: 'result'; id: number; probabilities: number[]; predicted: number; sigmaBF: number; liquidSpikes: number; inputSpikes: number; ms: number; backend: string; steps: number }
   | { type: 'batch-progress'; id: number; done: number; total: number }
-  | { type: 'batch-result'; id: number; counts: Uint16Array; predicted: number[]; probabilities: number[]; msPerSample: number[]; backend: string };
+  | { type: 'batch-result'; id: number; counts: Uint16Array; predicted: number[]; probabilities: number[]; msPerSample: number[]; /** the whole timed pass */ msPass: number; backend: string };

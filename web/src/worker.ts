@@ -75,8 +75,10 @@ function batch(m: Extract<ToWorker, { type: 'batch' }>): void {
   const predicted: number[] = [];
   const probabilities: number[] = [];
   const msPerSample: number[] = [];
+  let msPass = 0;
   for (let pass = 0; pass < m.passes; pass++) {
     const last = pass === m.passes - 1;
+    const tPass = performance.now();
     for (let i = 0; i < n; i++) {
       const t0 = performance.now();
       const r = model.run(e.samples.images, i, e.samples.R, false);
@@ -89,8 +91,9 @@ function batch(m: Extract<ToWorker, { type: 'batch' }>): void {
       }
       if (i % 10 === 9) post({ type: 'batch-progress', id: m.id, done: pass * n + i + 1, total: m.passes * n });
     }
+    msPass = performance.now() - tPass;
   }
-  post({ type: 'batch-result', id: m.id, counts, predicted, probabilities, msPerSample, backend: model.backend }, [counts.buffer]);
+  post({ type: 'batch-result', id: m.id, counts, predicted, probabilities, msPerSample, msPass, backend: model.backend }, [counts.buffer]);
 }
 
 self.onmessage = (ev: MessageEvent<ToWorker>): void => {

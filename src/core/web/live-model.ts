@@ -42,7 +42,8 @@ export class LiveModel {
   readonly spec: ModelSpec;
   readonly seed: number;
   readonly steps = TIMING.sampleMs;
-  private readonly runner: JobRunner;
+  /** the pipeline's job runner: pulses and per-sample plasticity exactly as nalsm run's workers */
+  readonly runner: JobRunner;
   private readonly adjacency: Adjacency;
   private readonly rasterBuf = new Raster();
 
