@@ -123,6 +123,18 @@ test('page: a digit drawn with the mouse is simulated, read out and drawn', asyn
   assert.match((await page.textContent('#sigma')) ?? '', /^\d+\.\d{3}$|^n\/a$/);
   assert.match((await page.textContent('#status')) ?? '', /250 ms in .* ms of compute \((wasm|js)\)/);
   await page.screenshot({ path: join(ROOT, 'results', 'web-page.png') });
+
+  // the LSM on the same drawing, then a bundled test image: each control starts a new run
+  const runId = async (): Promise<string | null> => page.getAttribute('body', 'data-run');
+  let before = await runId();
+  await page.selectOption('#model', 'lsm');
+  await page.waitForFunction(`document.body.dataset.state === "done" && document.body.dataset.run !== "${before}"`, undefined, { timeout: 60000 });
+  assert.ok(await page.isVisible('#weight'));
+  assert.ok(!(await page.isVisible('#astro')));
+  before = await runId();
+  await page.selectOption('#sample', '0');
+  await page.waitForFunction(`document.body.dataset.state === "done" && document.body.dataset.run !== "${before}"`, undefined, { timeout: 60000 });
+  assert.equal(await page.textContent('#prediction'), String(exp.samples.labels[0]));
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -6,6 +6,14 @@ const I_COLOR = '#ff5a5a';
 const X_COLOR = '#aaaaaa';
 const ASTRO_COLOR = '#f0a030';
 
+/** Paint a canvas black; returns its context and size. */
+function blank(ctx: CanvasRenderingContext2D): { c: CanvasRenderingContext2D; W: number; H: number } {
+  const { width: W, height: H } = ctx.canvas;
+  ctx.fillStyle = '#000';
+  ctx.fillRect(0, 0, W, H);
+  return { c: ctx, W, H };
+}
+
 export interface LiquidShape {
   NL: number;
   NE: number;
@@ -28,8 +36,7 @@ export class RasterView {
     this.clear();
   }
   clear(): void {
-    this.ctx.fillStyle = '#000';
-    this.ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
+    blank(this.ctx);
     this.spikes = 0;
     this.canvas.dataset.spikes = '0';
   }
@@ -80,11 +87,7 @@ export class RateView {
     this.draw();
   }
   private draw(): void {
-    const c = this.ctx;
-    const W = this.canvas.width;
-    const H = this.canvas.height;
-    c.fillStyle = '#000';
-    c.fillRect(0, 0, W, H);
+    const { c, W, H } = blank(this.ctx);
     const hz = Array.from(this.bins, (b) => (b / this.s.NL / this.bin) * 1000);
     const maxHz = Math.max(20, ...hz);
     const x = (t: number): number => (t / this.s.steps) * W;
@@ -161,11 +164,7 @@ export class GridView {
     this.draw();
   }
   private draw(): void {
-    const c = this.ctx;
-    const W = this.canvas.width;
-    const H = this.canvas.height;
-    c.fillStyle = '#000';
-    c.fillRect(0, 0, W, H);
+    const { c, W, H } = blank(this.ctx);
     const ca = Math.cos(this.angle), sa = Math.sin(this.angle);
     const tilt = 0.45, ct = Math.cos(tilt), st = Math.sin(tilt);
     const NL = this.s.NL;
