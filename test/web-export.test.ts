@@ -119,6 +119,18 @@ test('runs save their readout; nalsm export --web bundles both models on their n
   const counts = sim.runPlastic(p, { rule: 'astro', decay: true, astroW: mn.spec.astroW, keepRowSums: false }, new Raster(), stats);
   assert.deepEqual(Array.from(counts), Array.from(s.counts));
   assert.equal(s.astro[249], stats.astroA);
+
+  // the same sample handed over in 25 ms chunks while it runs (what the page's worker posts): ten
+  // contiguous chunks holding the whole raster, each spike in its chunk, the astrocyte replayed chunk by chunk
+  const chunks: Array<{ from: number; to: number; t: Int32Array; n: Int32Array; astro: Float64Array }> = [];
+  const replay = liveN.astroReplay();
+  const s2 = liveN.run(exp.samples.images, 3, exp.samples.R, true, (c) => chunks.push({ ...c, astro: replay.advance(c.t, c.n, c.to) }));
+  assert.deepEqual(chunks.map((c) => [c.from, c.to]), Array.from({ length: 10 }, (_, k) => [25 * k, 25 * k + 25]));
+  for (const c of chunks) assert.ok(c.t.every((t) => t >= c.from && t < c.to));
+  assert.deepEqual(Array.from(chunks.flatMap((c) => Array.from(c.t))), Array.from(s.raster.t));
+  assert.deepEqual(Array.from(chunks.flatMap((c) => Array.from(c.n))), Array.from(s.raster.n));
+  assert.deepEqual(chunks.flatMap((c) => Array.from(c.astro)), Array.from(s.astro));
+  assert.deepEqual(Array.from(s2.counts), Array.from(s.counts));
 });
 
 test('classifyCounts: features are count / Σcount / featureDivisor; softmax of the logits', () => {

@@ -114,6 +114,8 @@ test('page: a digit drawn with the mouse is simulated, read out and drawn', asyn
   assert.ok(Math.abs(sum - 1) <= 1e-6, `probabilities sum to ${sum}`);
   assert.match((await page.textContent('#prediction')) ?? '', /^[0-9]$/);
 
+  // the worker posted the sample as ten 25 ms chunks of spikes while it ran; the page drew each
+  assert.equal(await page.getAttribute('body', 'data-chunks'), '10');
   const rasterSpikes = Number(await page.getAttribute('#raster', 'data-spikes'));
   assert.ok(rasterSpikes > 100, `raster drew ${rasterSpikes} spikes`);
   assert.ok((await page.evaluate(LIT_PIXELS('raster'))) as number > 200, 'the raster canvas is blank');

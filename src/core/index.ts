@@ -20,5 +20,6 @@ export * from './readout/index.js';
 export * from './encode/noise.js';
 export { encodeWebExport, decodeWebExport, WEB_EXPORT_MAGIC, WEB_EXPORT_VERSION, type WebExport, type WebModel, type WebReadout, type WebSamples, type WebModelRun } from './web/export-format.js';
 export { classifyCounts, type Classification } from './web/classify.js';
-export { LiveModel, type LiveOptions, type LiveSample } from './web/live-model.js';
+export { LiveModel, AstroReplay, type LiveOptions, type LiveSample } from './web/live-model.js';
 export { mnistFromDrawing } from './encode/mnist-preprocess.js';
+export { ChunkRaster, type SpikeChunk } from './web/chunk-raster.js';

@@ -51,11 +51,31 @@ function describeModel(): void {
     `The readout was trained at ${m.name === 'lsm' ? `liquid weight ${m.liquidWeight}` : `w_astro ${m.astroW}`}, input seed ${m.seed}; other values show how the liquid changes, with the same readout.`;
 }
 
+/**
+ * What the worker posted for the current run, drawn one 25 ms chunk per 25 ms of wall time: the
+ * simulation itself is faster than real time, the views play it back at it.
+ */
+let queue: FromWorker[] = [];
+let timer: ReturnType<typeof setTimeout> | null = null;
+function play(): void {
+  timer = null;
+  const m = queue.shift();
+  if (!m) return;
+  show(m);
+  if (queue.length) timer = setTimeout(play, 25);
+}
+function enqueue(m: FromWorker): void {
+  queue.push(m);
+  if (timer === null) timer = setTimeout(play, 0);
+}
+
 /** Simulate the current input; the views fill as the worker streams the spikes. */
-function run(input: { image?: Uint8Array; sample?: number }, paced = true): void {
+function run(input: { image?: Uint8Array; sample?: number }): void {
   if (!views) return;
   lastInput = input;
   current = nextId++;
+  queue = [];
+  document.body.dataset.chunks = '0';
   views.raster.clear();
   views.rate.clear();
   views.grid.clear();
@@ -64,7 +84,7 @@ function run(input: { image?: Uint8Array; sample?: number }, paced = true): void
   $('sigma').textContent = '…';
   $('status').textContent = 'simulating…';
   document.body.dataset.state = 'running';
-  send({ type: 'run', id: current, params: params(), image: input.image, sample: input.sample, paced });
+  send({ type: 'run', id: current, params: params(), image: input.image, sample: input.sample });
 }
 
 worker.onmessage = (ev: MessageEvent<FromWorker>): void => {
@@ -82,10 +102,19 @@ worker.onmessage = (ev: MessageEvent<FromWorker>): void => {
     case 'error':
       return showError(m.message);
     case 'chunk':
+    case 'result':
+      if (m.id === current) enqueue(m);
+  }
+};
+
+function show(m: FromWorker): void {
+  switch (m.type) {
+    case 'chunk':
       if (m.id !== current || !views) return;
       views.raster.add(m.t, m.n);
       views.rate.add(m.to, m.t, m.n, m.astro);
       views.grid.add(m.t, m.n);
+      document.body.dataset.chunks = String(Number(document.body.dataset.chunks ?? 0) + 1);
       $('status').textContent = `simulated ${m.to} ms`;
       return;
     case 'result':
@@ -98,7 +127,7 @@ worker.onmessage = (ev: MessageEvent<FromWorker>): void => {
       document.body.dataset.run = String(m.id);
       return;
   }
-};
+}
 worker.onerror = (e) => showError(e.message || 'the worker failed to start');
 
 function loaded(m: Extract<FromWorker, { type: 'loaded' }>): void {

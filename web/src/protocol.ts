@@ -10,7 +10,7 @@ export interface RunParams {
 
 export type ToWorker =
   | { type: 'load'; url: string }
-  | { type: 'run'; id: number; params: RunParams; image?: Uint8Array; sample?: number; paced: boolean }
+  | { type: 'run'; id: number; params: RunParams; image?: Uint8Array; sample?: number }
   | { type: 'batch'; id: number; params: RunParams; count: number; passes: number };
 
 export interface ModelInfo {

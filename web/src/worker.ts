@@ -41,27 +41,19 @@ async function load(url: string): Promise<void> {
   post({ type: 'loaded', models, sampleLabels: Array.from(exp.samples.labels), sampleImages: exp.samples.images.slice(), NL: net.NL, NE: net.NE, NX: net.NX, dims: net.dims, gridPoint: net.gridPoint.slice(), bytes: bytes.length, meta: exp.meta });
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** One sample; its spikes go to the page in 25 ms chunks (paced at simulated time when asked). */
-async function run(m: Extract<ToWorker, { type: 'run' }>): Promise<void> {
+/** One sample; its spikes are posted every 25 ms of simulated time while the simulator runs. */
+function run(m: Extract<ToWorker, { type: 'run' }>): void {
   const model = modelFor(m.params);
   const e = exp!;
   const images = m.image ?? e.samples.images;
   const index = m.image ? 0 : m.sample!;
+  const astro = model.spec.phaseB === 'astro' ? model.astroReplay() : null;
   const t0 = performance.now();
-  const r = model.run(images, index, e.samples.R, true);
+  const r = model.run(images, index, e.samples.R, true, (c) => {
+    const a = astro ? astro.advance(c.t, c.n, c.to) : new Float64Array(0);
+    post({ type: 'chunk', id: m.id, from: c.from, to: c.to, t: c.t, n: c.n, astro: a }, [c.t.buffer, c.n.buffer, a.buffer]);
+  });
   const ms = performance.now() - t0;
-  const chunk = 25;
-  let k = 0;
-  for (let from = 0; from < model.steps; from += chunk) {
-    const to = from + chunk;
-    let k1 = k;
-    while (k1 < r.raster.t.length && r.raster.t[k1] < to) k1++;
-    post({ type: 'chunk', id: m.id, from, to, t: r.raster.t.slice(k, k1), n: r.raster.n.slice(k, k1), astro: r.astro.slice(from, Math.min(to, r.astro.length)) });
-    k = k1;
-    if (m.paced) await sleep(chunk);
-  }
   post({ type: 'result', id: m.id, probabilities: Array.from(r.classification.probabilities), predicted: r.classification.predicted, sigmaBF: r.sigmaBF, liquidSpikes: r.spikes.liquid, inputSpikes: r.spikes.input, ms, backend: model.backend, steps: model.steps });
 }
 
@@ -101,7 +93,7 @@ self.onmessage = (ev: MessageEvent<ToWorker>): void => {
   const fail = (err: unknown): void => post({ type: 'error', id: 'id' in m ? m.id : undefined, message: err instanceof Error ? err.message : String(err) });
   try {
     if (m.type === 'load') load(m.url).catch(fail);
-    else if (m.type === 'run') run(m).catch(fail);
+    else if (m.type === 'run') run(m);
     else batch(m);
   } catch (err) {
     fail(err);

@@ -13,6 +13,7 @@ import { TIMING } from '../params.js';
 import type { ModelSpec } from '../models.js';
 import type { WebExport, WebModel } from './export-format.js';
 import { classifyCounts, type Classification } from './classify.js';
+import { ChunkRaster, type SpikeChunk } from './chunk-raster.js';
 
 export interface LiveOptions {
   backend?: SimBackend;
@@ -78,34 +79,60 @@ export class LiveModel {
     return simulatorBackend(this.sim);
   }
 
-  /** Image `index` of `images` (raw bytes, NX per image) encoded with normaliser R; `index` keys the pulses. */
-  run(images: Uint8Array, index: number, R: number, record = true): LiveSample {
+  /**
+   * Image `index` of `images` (raw bytes, NX per image) encoded with normaliser R; `index` keys the
+   * pulses. With `onChunk`, every `chunkSteps` steps of spikes are handed over while the sample runs.
+   */
+  run(images: Uint8Array, index: number, R: number, record = true, onChunk?: (c: SpikeChunk) => void, chunkSteps = 25): LiveSample {
     const NX = this.exp.network.NX;
     const data: SplitImages = { images, pixels: NX, n: images.length / NX, R };
-    this.rasterBuf.clear();
-    const counts = this.runner.runSample(data, 'test', index, record ? this.rasterBuf : null).slice();
-    const raster = { t: this.rasterBuf.t.slice(0, this.rasterBuf.length), n: this.rasterBuf.n.slice(0, this.rasterBuf.length) };
-    const astro = record && this.spec.phaseB === 'astro' ? this.astroSignal(raster) : new Float64Array(0);
-    const sigmaBF = record ? branchingFactor(this.adjacency, [raster], { duration: this.steps }).sigma : NaN;
+    const raster = onChunk ? new ChunkRaster(chunkSteps, onChunk) : this.rasterBuf;
+    raster.clear();
+    const counts = this.runner.runSample(data, 'test', index, record || onChunk ? raster : null).slice();
+    if (raster instanceof ChunkRaster) raster.finish(this.steps);
+    const spikes = { t: raster.t.slice(0, raster.length), n: raster.n.slice(0, raster.length) };
+    const astro = record && this.spec.phaseB === 'astro' ? this.astroSignal(spikes) : new Float64Array(0);
+    const sigmaBF = record ? branchingFactor(this.adjacency, [spikes], { duration: this.steps }).sigma : NaN;
     let liquid = 0;
     for (let i = 0; i < counts.length; i++) liquid += counts[i];
-    const spikes = { liquid, input: record ? raster.t.length - liquid : 0 };
-    return { counts, classification: classifyCounts(this.model.readout, counts), raster, spikes, astro, sigmaBF };
+    return { counts, classification: classifyCounts(this.model.readout, counts), raster: spikes, spikes: { liquid, input: record ? spikes.t.length - liquid : 0 }, astro, sigmaBF };
   }
 
-  /**
-   * The astrocyte's A over the sample, replayed from the raster with the simulator's own
-   * LearningRates: step t integrates the (liquid − input) spikes registered at t (mask-weighted).
-   */
+  /** The astrocyte's A over the sample, replayed from its raster (see AstroReplay). */
   astroSignal(raster: { t: Int32Array; n: Int32Array }): Float64Array {
-    const mask = this.sim.astroMask;
-    const input = new Float64Array(this.steps + 1);
-    for (let k = 0; k < raster.t.length; k++) input[raster.t[k]] += mask[raster.n[k]];
-    const lr = new LearningRates({ rule: 'astro', decay: true, astroW: this.spec.astroW });
-    const out = new Float64Array(this.steps);
-    for (let t = 0; t < this.steps; t++) {
-      lr.endStep(input[t]);
-      out[t] = lr.A;
+    return this.astroReplay().advance(raster.t, raster.n, this.steps);
+  }
+
+  astroReplay(): AstroReplay {
+    return new AstroReplay(this.sim.astroMask, this.spec.astroW, this.steps);
+  }
+}
+
+/**
+ * The astrocyte's rate A step by step, replayed from spikes with the simulator's own LearningRates:
+ * step t integrates the mask-weighted (liquid − input) spikes registered at t (raster time t).
+ * Feed the spikes in time order, all at once or chunk by chunk.
+ */
+export class AstroReplay {
+  private readonly lr: LearningRates;
+  private readonly input: Float64Array;
+  private t = 0;
+  constructor(
+    private readonly mask: Int8Array,
+    astroW: number,
+    steps: number,
+  ) {
+    this.lr = new LearningRates({ rule: 'astro', decay: true, astroW });
+    this.input = new Float64Array(steps + 1);
+  }
+
+  /** Add spikes (all at steps < to) and return A after each step from the previous `to` up to `to`. */
+  advance(t: ArrayLike<number>, n: ArrayLike<number>, to: number): Float64Array {
+    for (let k = 0; k < t.length; k++) this.input[t[k]] += this.mask[n[k]];
+    const out = new Float64Array(Math.max(0, to - this.t));
+    for (let i = 0; this.t < to; this.t++, i++) {
+      this.lr.endStep(this.input[this.t]);
+      out[i] = this.lr.A;
     }
     return out;
   }
