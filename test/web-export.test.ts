@@ -52,9 +52,11 @@ test('runs save their readout; nalsm export --web bundles both models on their n
   assert.equal(rd.trainBatchMax.length, 1); // 60 training samples, batch 250
   assert.ok(rd.trainBatchMax[0] > 0 && rd.trainBatchMax[0] <= 1);
 
-  const r = nalsm('export', '--web', 'nalsm', 'lsm', '--samples', '30', '--out', 'web.bin');
+  const r = nalsm('export', '--web', 'nalsm', 'lsm', '--samples', '30', '--out', 'web.bin', '--evaluate', 'all', '--quiet');
   assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /page-path accuracy on 30 test images: nalsm [\d.]+ % \(run, batch-normalised: [\d.]+ %\), lsm .*\n  results: results\/web-eval\.json\n/);
   assert.match(r.stdout, /web\.bin: \d+ bytes .*nalsm \(test [\d.]+ %\), lsm \(test [\d.]+ %\); 30 test images/);
+  const evalJson = JSON.parse(readFileSync(join(dir, 'results', 'web-eval.json'), 'utf8'));
   const exp = decodeWebExport(new Uint8Array(readFileSync(join(dir, 'web.bin'))), 'web.bin');
   assert.deepEqual(exp.models.map((m) => m.key), ['nalsm', 'lsm']);
   assert.equal(exp.network.NL, 125);
@@ -72,10 +74,15 @@ test('runs save their readout; nalsm export --web bundles both models on their n
   for (const m of exp.models) {
     const saved = readCounts(join(dir, 'runs', m.key, 'counts.bin')).counts.test;
     const live = new LiveModel(exp, m);
+    let correct = 0;
     for (let i = 0; i < 30; i++) {
       const s = live.run(exp.samples.images, i, exp.samples.R, false);
       assert.deepEqual(Array.from(s.counts, (c) => Math.min(c, 65535)), Array.from(saved.counts.subarray(i * 125, (i + 1) * 125)), `${m.key}, test sample ${i}`);
+      if (s.classification.predicted === exp.samples.labels[i]) correct++;
     }
+    // --evaluate classified the same 30 images the same way
+    assert.deepEqual(m.run.pageAccuracy, { n: 30, accuracy: correct / 30 });
+    assert.equal(evalJson.figures[m.key].pagePath.correct, correct);
   }
   // errors name the problem
   const none = nalsm('export', 'lsm');

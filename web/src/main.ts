@@ -48,6 +48,7 @@ function describeModel(): void {
   const s = m.samples;
   $('model-note').textContent =
     `Run ${m.runName}: test accuracy ${(100 * m.accuracy.test).toFixed(2)} % on ${s.test.toLocaleString()} images (trained on ${s.train.toLocaleString()}). ` +
+    (m.pageAccuracy ? `One image at a time, as here: ${(100 * m.pageAccuracy.accuracy).toFixed(2)} % on ${m.pageAccuracy.n.toLocaleString()}. ` : '') +
     `The readout was trained at ${m.name === 'lsm' ? `liquid weight ${m.liquidWeight}` : `w_astro ${m.astroW}`}, input seed ${m.seed}; other values show how the liquid changes, with the same readout.`;
 }
 

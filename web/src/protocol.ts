@@ -23,6 +23,8 @@ export interface ModelInfo {
   sigmaBF: number | null;
   runName: string;
   samples: { train: number; val: number; test: number };
+  /** test images classified one at a time as this page does (nalsm export --evaluate) */
+  pageAccuracy: { n: number; accuracy: number } | null;
 }
 
 export type FromWorker =

@@ -36,6 +36,7 @@ async function load(url: string): Promise<void> {
     sigmaBF: m.run.sigmaBF ?? null,
     runName: m.run.name,
     samples: m.run.samples,
+    pageAccuracy: m.run.pageAccuracy ?? null,
   }));
   const net = exp.network;
   post({ type: 'loaded', models, sampleLabels: Array.from(exp.samples.labels), sampleImages: exp.samples.images.slice(), NL: net.NL, NE: net.NE, NX: net.NX, dims: net.dims, gridPoint: net.gridPoint.slice(), bytes: bytes.length, meta: exp.meta });

@@ -1,14 +1,16 @@
 // nalsm export --web RUN...: one file (the web export format, src/core/web/export-format.ts) that
 // the page in web/ loads: the runs' common network, each model's W_INI and trained readout, and
 // a few test images of the runs' dataset to pick from.
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { statSync } from 'node:fs';
 import { parseFlags, intFlag, UsageError } from '../args.js';
 import { loadRun, loadRunNetwork, loadRunWini, loadRunRasters, runModelSpec, artifactPath, type ExistingRun } from '../../pipeline/existing-run.js';
 import { readReadout } from '../../pipeline/readout-file.js';
 import { loadDataset, type DatasetName } from '../../pipeline/run.js';
-import { writeFileAtomic, gitCommit } from '../../pipeline/results.js';
-import { encodeWebExport, decodeWebExport, type WebModel } from '../../core/web/export-format.js';
+import { writeFileAtomic, writeJsonAtomic, gitCommit, machineInfo } from '../../pipeline/results.js';
+import { encodeWebExport, decodeWebExport, type WebExport, type WebModel } from '../../core/web/export-format.js';
+import { LiveModel } from '../../core/web/live-model.js';
+import { makeProgress } from '../progress.js';
 import { networkFingerprint } from '../../core/network/format.js';
 import { branchingFactor, splitSamples } from '../../core/analysis/branching.js';
 import type { Network } from '../../core/network/network.js';
@@ -25,6 +27,10 @@ Usage: nalsm export --web RUN [RUN...] --out FILE [options]
                      models, w-ini.bin
   --out FILE         where to write the export                 [web/public/nalsm-web.bin]
   --samples N        test images to bundle (test indices 0..N-1)          [100]
+  --evaluate N       also classify the first N test images as the page does (one sample at a
+                     time, feature divisor from training) and record the accuracy in the export
+                     and in results/<out name>-eval.json (N = all: the whole test split)
+  --quiet            no progress output
   -h, --help         this help
 `;
 
@@ -33,6 +39,8 @@ export async function exportCommand(argv: string[]): Promise<number> {
     web: { type: 'boolean' },
     out: { type: 'string' },
     samples: { type: 'string' },
+    evaluate: { type: 'string' },
+    quiet: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -62,7 +70,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const test = loadDataset(dataset as DatasetName, undefined).test;
   const n = Math.min(nSamples, test.n, first.json.samples.test);
   const px = test.rows * test.cols;
-  const bytes = encodeWebExport({
+  const web: WebExport = {
     network,
     models,
     samples: {
@@ -80,11 +88,49 @@ export async function exportCommand(argv: string[]): Promise<number> {
       createdAt: new Date().toISOString(),
       runs: runs.map((r) => basename(r.path)),
     },
-  });
+  };
+  if (values.evaluate !== undefined) {
+    const nTest = first.json.samples.test;
+    const nEval = values.evaluate === 'all' ? nTest : intFlag(values, 'evaluate', undefined, 1, nTest)!;
+    const progress = makeProgress(Boolean(values.quiet));
+    const figures: Record<string, unknown> = {};
+    for (const m of models) {
+      const t0 = performance.now();
+      const correct = evaluatePagePath(web, m, test.images, test.labels, nEval, (d) => progress.update(m.key, d, nEval));
+      m.run.pageAccuracy = { n: nEval, accuracy: correct / nEval };
+      figures[m.key] = { run: m.run.name, pagePath: { samples: nEval, correct, accuracy: correct / nEval }, runBatchNormalised: { samples: m.run.samples.test, accuracy: m.run.accuracy.test }, seconds: Math.round((performance.now() - t0) / 10) / 100 };
+    }
+    progress.stop();
+    const evalPath = join('results', `${basename(out).replace(/\.[^.]*$/, '')}-eval.json`);
+    writeJsonAtomic(evalPath, {
+      name: basename(evalPath, '.json'),
+      kind: 'web-export-eval',
+      what: 'test images classified one at a time as the page does (LiveModel: the runs\' network, start weights, seed and per-sample plasticity; features count / Σcount / featureDivisor), against the run\'s accuracy with the readout\'s batch normalisation (batches of 250)',
+      seed: first.json.seed,
+      figures,
+      command: web.meta.createdBy,
+      commit: gitCommit(),
+      machine: machineInfo(),
+      finishedAt: new Date().toISOString(),
+    });
+    process.stdout.write(`page-path accuracy on ${nEval} test images: ${models.map((m) => `${m.key} ${(100 * m.run.pageAccuracy!.accuracy).toFixed(2)} % (run, batch-normalised: ${(100 * m.run.accuracy.test).toFixed(2)} %)`).join(', ')}\n  results: ${evalPath}\n`);
+  }
+  const bytes = encodeWebExport(web);
   decodeWebExport(bytes, out); // what the page will check, before anything is written
   writeFileAtomic(out, bytes);
   process.stdout.write(`${out}: ${bytes.length} bytes (${(bytes.length / 1024).toFixed(0)} KiB); ${models.map((m) => `${m.key} (test ${(100 * m.run.accuracy.test).toFixed(2)} %)`).join(', ')}; ${n} test images\n`);
   return 0;
+}
+
+/** Test images 0..n−1 through LiveModel (what the page's worker runs): correct predictions. */
+function evaluatePagePath(web: WebExport, m: WebModel, images: Uint8Array, labels: Uint8Array, n: number, onProgress: (done: number) => void): number {
+  const live = new LiveModel(web, m);
+  let correct = 0;
+  for (let i = 0; i < n; i++) {
+    if (live.run(images, i, web.samples.R, false).classification.predicted === labels[i]) correct++;
+    if (i % 100 === 99 || i === n - 1) onProgress(i + 1);
+  }
+  return correct;
 }
 
 function webModel(run: ExistingRun, network: Network, first: ExistingRun): WebModel {

@@ -40,6 +40,8 @@ export interface WebModelRun {
   samples: { train: number; val: number; test: number };
   accuracy: { val: number; test: number };
   sigmaBF?: number;
+  /** nalsm export --evaluate: test images 0..n−1 classified one at a time as the page does */
+  pageAccuracy?: { n: number; accuracy: number };
 }
 
 export interface WebModel {
