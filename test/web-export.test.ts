@@ -84,7 +84,10 @@ test('runs save their readout; nalsm export --web bundles both models on their n
     assert.deepEqual(m.run.pageAccuracy, { n: 30, accuracy: correct / 30 });
     assert.equal(evalJson.figures[m.key].pagePath.correct, correct);
   }
-  // errors name the problem
+  // help, and errors that name the problem
+  const help = nalsm('export', '--help');
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /^nalsm export: /);
   const none = nalsm('export', 'lsm');
   assert.equal(none.status, 2);
   assert.match(none.stderr, /needs a format: --web/);
