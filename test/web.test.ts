@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from './browser.js';
 import { decodeWebExport, type WebExport } from '../src/core/web/export-format.js';
@@ -80,6 +81,10 @@ async function openPage(query = ''): Promise<{ page: Page; errors: string[] }> {
   const page = await needBrowser().newPage({ viewport: { width: 1300, height: 900 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // a static page: everything it loads comes from its own folder
+  page.on('request', (r) => {
+    if (!r.url().startsWith(`${base}/`) && !r.url().startsWith('blob:')) errors.push(`request outside the page's folder: ${r.url()}`);
+  });
   await page.goto(`${base}/index.html${query}`);
   await page.waitForFunction('document.body.dataset.state === "ready" || document.body.dataset.state === "error"', undefined, { timeout: 60000 });
   return { page, errors };
@@ -191,6 +196,7 @@ const median = (a: number[]): number => {
 test('page: 100 MNIST test images through the worker give Node\'s spike counts and predictions; timed against Node', async () => {
   const { page } = await openPage();
   const figures: Record<string, unknown> = {};
+  const loadBefore = loadavg();
   for (const m of exp.models) {
     const web = (await page.evaluate(`window.nalsm.batch({ model: '${m.key}' }, ${SAMPLES}, 2)`)) as BatchResult;
     const node = nodeCounts(m.key);
@@ -207,11 +213,11 @@ test('page: 100 MNIST test images through the worker give Node\'s spike counts a
     for (const v of node.counts) total += v;
     const correct = node.predicted.filter((p, i) => p === exp.samples.labels[i]).length;
     // per sample over the whole timed pass (Chromium coarsens a worker's clock to 0.1 ms, so single samples are rounded)
-    // timing: three more passes on each side, alternating (the machine is shared: the fastest pass of each side)
+    // timing: six more passes on each side, alternating (the machine is shared: the fastest pass of each side)
     const pagePasses = [web.msPass];
     const nodePasses = [node.msPass];
     const live = new LiveModel(exp, m);
-    for (let k = 0; k < 3; k++) {
+    for (let k = 0; k < 6; k++) {
       pagePasses.push(((await page.evaluate(`window.nalsm.batch({ model: '${m.key}' }, ${SAMPLES}, 1)`)) as BatchResult).msPass);
       const t0 = performance.now();
       for (let i = 0; i < SAMPLES; i++) live.run(exp.samples.images, i, exp.samples.R, false);
@@ -238,13 +244,14 @@ test('page: 100 MNIST test images through the worker give Node\'s spike counts a
   writeJsonAtomic(join(ROOT, 'results', 'web-page-vs-node.json'), {
     name: 'web-page-vs-node',
     kind: 'web-check',
-    what: `the first ${SAMPLES} MNIST test images through the page's worker (headless Chromium) and through Node (the pipeline's JobRunner, and the page's LiveModel on Node), same export, network, weights, readout and seed; after a warm-up pass, four timed passes per side, page and Node alternating; msPerSample = the fastest pass's wall time / samples (the machine is shared), in the worker and in Node's main thread`,
+    what: `the first ${SAMPLES} MNIST test images through the page's worker (headless Chromium) and through Node (the pipeline's JobRunner, and the page's LiveModel on Node), same export, network, weights, readout and seed; after a warm-up pass, seven timed passes per side, page and Node alternating; msPerSample = the fastest pass's wall time / samples (the machine is shared), in the worker and in Node's main thread`,
     export: { file: 'web/public/nalsm-web.bin', bytes: exportBytes.length, runs: exp.meta.runs },
     seed: exp.models[0].seed,
     figures,
     command: 'npm test (test/web.test.ts)',
     commit: gitCommit(),
-    machine: { ...machineInfo(), browser: `chromium ${browserVersion} (headless)` },
+    // the 1-minute load average before and after: other jobs on the machine slow both sides unevenly
+    machine: { ...machineInfo(), browser: `chromium ${browserVersion} (headless)`, loadAverage1min: { before: round(loadBefore[0], 2), after: round(loadavg()[0], 2) } },
     finishedAt: new Date().toISOString(),
   });
   await page.close();

@@ -75,6 +75,7 @@ function run(input: { image?: Uint8Array; sample?: number }): void {
   if (!views) return;
   lastInput = input;
   current = nextId++;
+  $('error').hidden = true; // a run error (e.g. a weight out of range) is cleared by the next run
   queue = [];
   document.body.dataset.chunks = '0';
   views.raster.clear();
