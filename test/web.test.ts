@@ -250,6 +250,8 @@ test('page: 100 MNIST test images through the worker give Node\'s spike counts a
     figures,
     command: 'npm test (test/web.test.ts)',
     commit: gitCommit(),
+    // the first test rewrites results/web-page.png, so a committed tree reads as dirty here whenever the screenshot's bytes changed
+    ...(gitCommit().endsWith('-dirty') ? { provenanceNote: 'written by npm test, whose first page test rewrites results/web-page.png before this file: "dirty" includes that screenshot; other uncommitted changes, if any, are not recorded here' } : {}),
     // the 1-minute load average before and after: other jobs on the machine slow both sides unevenly
     machine: { ...machineInfo(), browser: `chromium ${browserVersion} (headless)`, loadAverage1min: { before: round(loadBefore[0], 2), after: round(loadavg()[0], 2) } },
     finishedAt: new Date().toISOString(),
