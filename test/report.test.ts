@@ -14,9 +14,8 @@ import { runPipeline } from '../src/pipeline/run.js';
 import { loadRun, loadRunRasters } from '../src/pipeline/existing-run.js';
 import { writeRunReport } from '../src/report/report.js';
 import { splitSamples } from '../src/core/analysis/branching.js';
+import { CHROMIUM, CHROMIUM_ARGS } from './browser.js';
 
-const CHROMIUM = process.env.NALSM_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const nalsm = (cwd: string, ...args: string[]) => spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', cwd });
 

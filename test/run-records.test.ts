@@ -74,7 +74,7 @@ test('stale counts under a new network: a rerun clears the old artifacts, and fo
   copyFileSync(join(cwd, 'runs', 'r', 'counts.bin'), oldCounts);
   // the same name again (forced) without --save-counts, on another network: no counts.bin survives
   await tiny(cwd, { seed: 5, force: true });
-  assert.deepEqual(readdirSync(join(cwd, 'runs', 'r')).sort(), ['network.bin', 'rasters.bin', 'w-ini.bin']);
+  assert.deepEqual(readdirSync(join(cwd, 'runs', 'r')).sort(), ['network.bin', 'rasters.bin', 'readout.bin', 'w-ini.bin']);
   // put the old run's counts back by hand: rates and kq refuse them, naming the file and both runs
   copyFileSync(oldCounts, join(cwd, 'runs', 'r', 'counts.bin'));
   for (const args of [['analyze', 'rates', 'r'], ['analyze', 'kq', 'r', '--no-ap', '--shuffles', '2', '--workers', '1', '--quiet']]) {

@@ -13,6 +13,7 @@ import { compareCommand } from './commands/compare.js';
 import { listCommand } from './commands/list.js';
 import { sweepCommand } from './commands/sweep.js';
 import { workerCommand } from './commands/worker.js';
+import { exportCommand } from './commands/export.js';
 
 const HELP = `nalsm: neuron-astrocyte liquid state machines (Ivanov & Michmizos, NeurIPS 2021)
 
@@ -30,6 +31,7 @@ Commands
   list       the runs in results folders: id, model, dataset, sizes, accuracy, date
   sweep      run a sweep file (runs × seeds) here or on a queue; summary statistics beside the paper's
   worker     take sweep jobs from a queue (BullMQ on Redis) on this machine
+  export     export runs for the web page (--web): network, W_INI, readout, test images
 
 nalsm <command> --help shows each command's options.
 `;
@@ -46,6 +48,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   list: listCommand,
   sweep: sweepCommand,
   worker: workerCommand,
+  export: exportCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

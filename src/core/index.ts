@@ -18,3 +18,8 @@ export { JobRunner, type SampleJob, type SplitImages, type SplitName } from './j
 export { runPhaseA, type PhaseAOptions, type PhaseATrace } from './plasticity/phase-a.js';
 export * from './readout/index.js';
 export * from './encode/noise.js';
+export { encodeWebExport, decodeWebExport, WEB_EXPORT_MAGIC, WEB_EXPORT_VERSION, type WebExport, type WebModel, type WebReadout, type WebSamples, type WebModelRun } from './web/export-format.js';
+export { classifyCounts, type Classification } from './web/classify.js';
+export { LiveModel, AstroReplay, type LiveOptions, type LiveSample } from './web/live-model.js';
+export { mnistFromDrawing } from './encode/mnist-preprocess.js';
+export { ChunkRaster, type SpikeChunk } from './web/chunk-raster.js';

@@ -13,7 +13,7 @@ export function newRunId(now = new Date()): string {
 }
 
 /** The files a run writes into its artifacts folder (the report and its figures are written later, by nalsm report). */
-export const ARTIFACT_FILES = ['network.bin', 'w-ini.bin', 'counts.bin', 'rasters.bin'] as const;
+export const ARTIFACT_FILES = ['network.bin', 'w-ini.bin', 'counts.bin', 'rasters.bin', 'readout.bin'] as const;
 
 const isRunFile = (f: string): boolean => (ARTIFACT_FILES as readonly string[]).includes(f) || /^report(-[\w-]+)?\.(html|svg)$/.test(f);
 

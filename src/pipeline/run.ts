@@ -15,6 +15,7 @@ import { writeNetwork } from './network-file.js';
 import { nmnistDatasetLabel } from '../data/nmnist.js';
 import { writeCounts, type CountMatrix } from './counts-file.js';
 import { writeRasters } from './rasters-file.js';
+import { writeReadout } from './readout-file.js';
 import { loadSplits, initPhase, finishRun, runModel, COUNT_ORDER, CHUNK_SAMPLES, type RunSpec, type InitResult, type LoadedSplits } from './phases.js';
 import { runKey, encodeInit, decodeInit, encodeChunk, decodeChunk } from './phase-payloads.js';
 
@@ -144,6 +145,7 @@ export async function runPipeline(o: RunOptions): Promise<RunResult> {
     onReadout: (d, t) => o.onProgress?.('readout', d, t),
   });
   writeRasters(join(artifacts, 'rasters.bin'), { ...done.rasters, runId });
+  writeReadout(join(artifacts, 'readout.bin'), NL, done.readout, counts.train, { model: o.model, dataset: o.dataset, seed: o.seed, ...stamp });
   if (o.saveCounts) writeCounts(join(artifacts, 'counts.bin'), NL, counts, { model: o.model, dataset: o.dataset, seed: o.seed, ...stamp });
   // checked again at the end: another process may have finished a run of the same name meanwhile
   if (!o.force && existsSync(resultsPath)) throw new RunExistsError(`${resultsPath} appeared while this run was running (another process?); not replacing it. This run's artifacts are in ${artifacts}`);
