@@ -18,3 +18,5 @@ export { JobRunner, type SampleJob, type SplitImages, type SplitName } from './j
 export { runPhaseA, type PhaseAOptions, type PhaseATrace } from './plasticity/phase-a.js';
 export * from './readout/index.js';
 export * from './encode/noise.js';
+export * from './fixed-lsm/index.js';
+export { Cochlea, COCHLEA_DEFAULTS, centreFrequencies, tone, type CochleaParams } from './audio/cochlea.js';
