@@ -4,6 +4,8 @@ import { Rng } from '../rng.js';
 import { applyDevice, deviceSpread, type DeviceModel } from './device.js';
 
 export interface FixedLsmParams {
+  /** names the liquid's random stream, so two liquids from one seed differ (e.g. "image", "audio") */
+  name: string;
   /** input channels (image: 16×16 = 256; audio: 64) */
   inputs: number;
   /** LIF neurons in the liquid (200 in the paper) */
@@ -54,7 +56,7 @@ export class FixedLsm {
       this.wIn = Float64Array.from(weights.wIn);
       this.wRec = Float64Array.from(weights.wRec);
     } else {
-      const rng = new Rng(p.seed, 'fixed-lsm', 'weights');
+      const rng = new Rng(p.seed, 'fixed-lsm', p.name, 'weights');
       this.wIn = new Float64Array(p.inputs * N);
       this.wRec = new Float64Array(N * N);
       for (let k = 0; k < this.wIn.length; k++) this.wIn[k] = p.scale * rng.normal();
@@ -64,8 +66,8 @@ export class FixedLsm {
     if (p.device) {
       const d = p.device;
       const gmax = maxAbs(this.wIn, this.wRec);
-      applyDevice(this.wIn, d, gmax, new Rng(p.seed, 'fixed-lsm', 'device', 'in'));
-      applyDevice(this.wRec, d, gmax, new Rng(p.seed, 'fixed-lsm', 'device', 'rec'));
+      applyDevice(this.wIn, d, gmax, new Rng(p.seed, 'fixed-lsm', p.name, 'device', 'in'));
+      applyDevice(this.wRec, d, gmax, new Rng(p.seed, 'fixed-lsm', p.name, 'device', 'rec'));
       for (let j = 0; j < N; j++) this.wRec[j * N + j] = 0;
       this.gmax = gmax;
     }
@@ -92,7 +94,7 @@ export class FixedLsm {
     let wRec = this.wRec;
     if (this.readIn && this.readRec) {
       const sigma = this.p.device!.readNoise! * this.gmax;
-      const rng = new Rng(this.p.seed, 'fixed-lsm', 'read', ...readKey);
+      const rng = new Rng(this.p.seed, 'fixed-lsm', this.p.name, 'read', ...readKey);
       for (let k = 0; k < wIn.length; k++) this.readIn[k] = wIn[k] + sigma * rng.normal();
       for (let k = 0; k < wRec.length; k++) this.readRec[k] = wRec[k] + sigma * rng.normal();
       for (let j = 0; j < N; j++) this.readRec[j * N + j] = 0;
