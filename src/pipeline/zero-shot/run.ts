@@ -9,7 +9,7 @@ import { loadAudio, loadImages, type ImageSource, type ModalitySplit, type Split
 import { supervised, zeroShot, type ModalityFeatures, type SupervisedResult, type ZeroShotResult, type ZeroShotSettings } from './protocol.js';
 import { nalsmImageFeatures } from './nalsm-features.js';
 
-type Encoder = Omit<FixedLsmParams, 'seed' | 'device'>;
+export type Encoder = Omit<FixedLsmParams, 'seed' | 'device'>;
 
 /** The settings of Lin et al.'s scripts (MrLinNing/MemristorLSM). */
 export const PAPER_ENCODERS: Readonly<Record<'imageSupervised' | 'imageZeroShot' | 'audioSupervised' | 'audioZeroShot', Encoder>> = Object.freeze({
@@ -39,6 +39,8 @@ export interface ZeroShotRunOptions {
   device: DeviceModel | null;
   nalsm: { dims: [number, number, number]; snapshots: number } | null;
   cacheDir: string | null;
+  /** the four liquids (PAPER_ENCODERS unless a weight constant is overridden) */
+  encoders: Record<keyof typeof PAPER_ENCODERS, Encoder>;
   log: (line: string) => void;
   onProgress?: (phase: string, done: number, total: number) => void;
 }
@@ -134,10 +136,10 @@ export async function runZeroShot(o: ZeroShotRunOptions): Promise<ZeroShotRunRes
   for (const device of o.device ? [null, o.device] : [null]) {
     const tag = device ? 'fixed-lsm+device' : 'fixed-lsm';
     t0 = performance.now();
-    const imgSup = await encode(PAPER_ENCODERS.imageSupervised, device, images, 'image');
-    const audSup = await encode(PAPER_ENCODERS.audioSupervised, device, audio, 'audio');
-    const imgZs = await encode(PAPER_ENCODERS.imageZeroShot, device, images, 'image');
-    const audZs = await encode(PAPER_ENCODERS.audioZeroShot, device, audio, 'audio');
+    const imgSup = await encode(o.encoders.imageSupervised, device, images, 'image');
+    const audSup = await encode(o.encoders.audioSupervised, device, audio, 'audio');
+    const imgZs = await encode(o.encoders.imageZeroShot, device, images, 'image');
+    const audZs = await encode(o.encoders.audioZeroShot, device, audio, 'audio');
     if (!device) audioZs = audZs;
     tick(`${tag} encoders`, t0);
     t0 = performance.now();
