@@ -19,7 +19,7 @@ Usage: nalsm zero-shot [options]
   --seed N              every random choice (weights, data rendering, training)       [1]
   --images SRC          saccade-mnist (SYNTHETIC, rendered from MNIST) or an N-MNIST folder [saccade-mnist]
   --audio FILE          N-TIDIGITS HDF5 file (the real release or the synthetic one)
-                        [data/spoken-digits-synthetic-s<seed>-<train>x<test>.hdf5, made if missing]
+                        [runs/data/spoken-digits-synthetic-s<seed>-<train>x<test>.hdf5, made if missing]
   --image-train N       images per digit, training split                            [300]
   --image-test N        images per digit, test split                                [100]
   --audio-train N       recordings per digit, training split                        [100]
@@ -91,7 +91,7 @@ export async function zeroShotCommand(argv: string[]): Promise<number> {
   const imagesFlag = (values.images as string | undefined) ?? 'saccade-mnist';
   if (imagesFlag !== 'saccade-mnist' && !(existsSync(imagesFlag) && statSync(imagesFlag).isDirectory()))
     throw new UsageError(`--images must be saccade-mnist or an N-MNIST folder (Train/0..9, Test/0..9), got "${imagesFlag}"`);
-  const defaultAudio = join('data', `spoken-digits-synthetic-s${seed}-${audioPerDigit.train}x${audioPerDigit.test}.hdf5`);
+  const defaultAudio = join('runs', 'data', `spoken-digits-synthetic-s${seed}-${audioPerDigit.train}x${audioPerDigit.test}.hdf5`);
   const audioFile = (values.audio as string | undefined) ?? defaultAudio;
   const snapshots = intFlag(values, 'nalsm-snapshots', 20000, 0, 1_000_000)!;
   const cacheFlag = (values.cache as string | undefined) ?? join('runs', 'zero-shot-cache');
