@@ -7,7 +7,7 @@
 // digits 1..9, "z" = zero, "o" = oh. nalsm's synthetic spoken digits use this layout too, with a
 // root attribute `synthetic` saying so.
 import { dirname, resolve } from 'node:path';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
 import h5wasm from 'h5wasm/node';
 import { AUDIO_CHANNELS, type AudioEvents } from '../core/fixed-lsm/rasters.js';
 
@@ -56,6 +56,7 @@ export interface ReadNtidigitsOptions {
 
 export async function readNtidigits(path: string, split: AudioSplit, o: ReadNtidigitsOptions = {}): Promise<AudioEventSet> {
   if (!existsSync(path)) throw new Error(`${path}: no such file (expected an N-TIDIGITS HDF5 file)`);
+  if (!hasHdf5Signature(path)) throw new Error(`${path}: not an HDF5 file (no HDF5 signature at byte 0, 512, 1024 or 2048)`);
   await h5wasm.ready;
   let f: InstanceType<typeof h5wasm.File>;
   try {
@@ -111,6 +112,20 @@ export async function readNtidigits(path: string, split: AudioSplit, o: ReadNtid
     return { name: `${path} (${split})`, n: ids.length, ids, labels: Uint8Array.from(labels), offset, channel, tSec, synthetic };
   } finally {
     f.close();
+  }
+}
+
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** The HDF5 superblock signature sits at 0 or a power of two from 512 (h5wasm would open anything, quietly). */
+function hasHdf5Signature(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const b = new Uint8Array(8);
+    for (const at of [0, 512, 1024, 2048]) if (readSync(fd, b, 0, 8, at) === 8 && b.every((v, k) => v === HDF5_SIGNATURE[k])) return true;
+    return false;
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -18,8 +18,9 @@ Usage: nalsm zero-shot [options]
 
   --seed N              every random choice (weights, data rendering, training)       [1]
   --images SRC          saccade-mnist (SYNTHETIC, rendered from MNIST) or an N-MNIST folder [saccade-mnist]
-  --audio FILE          N-TIDIGITS HDF5 file (the real release or the synthetic one)
-                        [runs/data/spoken-digits-synthetic-s<seed>-<train>x<test>.hdf5, made if missing]
+  --audio FILE          an N-TIDIGITS HDF5 file (the real release); without it, SYNTHETIC spoken digits:
+  --synthetic-audio F   where the synthetic set is kept (made if missing)
+                        [runs/data/spoken-digits-synthetic-s<seed>-<train>x<test>.hdf5]
   --image-train N       images per digit, training split                            [300]
   --image-test N        images per digit, test split                                [100]
   --audio-train N       recordings per digit, training split                        [100]
@@ -62,6 +63,7 @@ export async function zeroShotCommand(argv: string[]): Promise<number> {
     seed: { type: 'string' },
     images: { type: 'string' },
     audio: { type: 'string' },
+    'synthetic-audio': { type: 'string' },
     'image-train': { type: 'string' },
     'image-test': { type: 'string' },
     'audio-train': { type: 'string' },
@@ -92,7 +94,8 @@ export async function zeroShotCommand(argv: string[]): Promise<number> {
   if (imagesFlag !== 'saccade-mnist' && !(existsSync(imagesFlag) && statSync(imagesFlag).isDirectory()))
     throw new UsageError(`--images must be saccade-mnist or an N-MNIST folder (Train/0..9, Test/0..9), got "${imagesFlag}"`);
   const defaultAudio = join('runs', 'data', `spoken-digits-synthetic-s${seed}-${audioPerDigit.train}x${audioPerDigit.test}.hdf5`);
-  const audioFile = (values.audio as string | undefined) ?? defaultAudio;
+  if (values.audio !== undefined && values['synthetic-audio'] !== undefined) throw new UsageError('give --audio (a real N-TIDIGITS file) or --synthetic-audio, not both');
+  const audioFile = (values.audio as string | undefined) ?? (values['synthetic-audio'] as string | undefined) ?? defaultAudio;
   const snapshots = intFlag(values, 'nalsm-snapshots', 20000, 0, 1_000_000)!;
   const cacheFlag = (values.cache as string | undefined) ?? join('runs', 'zero-shot-cache');
   const name = (values.name as string | undefined) ?? `zero-shot-s${seed}`;
