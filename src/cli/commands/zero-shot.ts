@@ -30,6 +30,7 @@ Usage: nalsm zero-shot [options]
   --epochs N            projection training epochs                                  [${PAPER_PROJECTION.epochs}]
   --supervised-epochs N softmax readout epochs (Adam)                               [150]
   --proto-batch N       batch of the prototypical baseline                          [56]
+  --repeats N           projection trainings per loss (seeds seed..seed+N-1)        [1]
   --device K,S,R        device model: K levels, programming spread S, read noise R
                         (S, R relative to the largest |w|); "off" to skip           [16,0.05,0.02]
   --nalsm-snapshots N   NALSM phase A snapshots (0: no NALSM comparison)            [20000]
@@ -73,6 +74,7 @@ export async function zeroShotCommand(argv: string[]): Promise<number> {
     epochs: { type: 'string' },
     'supervised-epochs': { type: 'string' },
     'proto-batch': { type: 'string' },
+    repeats: { type: 'string' },
     device: { type: 'string' },
     'nalsm-snapshots': { type: 'string' },
     cache: { type: 'string' },
@@ -114,6 +116,7 @@ export async function zeroShotCommand(argv: string[]): Promise<number> {
     epochs: intFlag(values, 'epochs', PAPER_PROJECTION.epochs, 1, 100000)!,
     supervisedEpochs: intFlag(values, 'supervised-epochs', 150, 1, 100000)!,
     protoBatch: intFlag(values, 'proto-batch', 56, 2, 100000)!,
+    repeats: intFlag(values, 'repeats', 1, 1, 1000)!,
     device: deviceFlag(values),
     nalsm: snapshots > 0 ? { dims: [10, 10, 10], snapshots } : null,
     cacheDir: cacheFlag === 'none' ? null : cacheFlag,
@@ -143,7 +146,7 @@ export async function zeroShotCommand(argv: string[]): Promise<number> {
     data: r.data,
     encoders: opts.encoders,
     device: opts.device,
-    projection: { ...PAPER_PROJECTION, epochs: opts.epochs, protoBatch: opts.protoBatch },
+    projection: { ...PAPER_PROJECTION, epochs: opts.epochs, protoBatch: opts.protoBatch, repeats: opts.repeats },
     nalsm: opts.nalsm,
     variants: r.variants,
     figure: svgPath,
@@ -161,7 +164,10 @@ export async function zeroShotCommand(argv: string[]): Promise<number> {
     lines.push(`  ${tag}: supervised image ${pct(sup.image.test)}${sup.audio ? `, audio ${pct(sup.audio.test)}` : ''}`);
     for (const m of ['infonce', 'prototypical'] as const) {
       const z = v.zeroShot[m];
+      const r = v.repeats[m];
       lines.push(`    ${m.padEnd(12)} audio→image top-1 in-class ${pct(z.inClass.audioToImage.topK[1])} (chance ${pct(z.inClass.audioToImage.chance)}), out-class ${pct(z.outClass.audioToImage.topK[1])} (chance ${pct(z.outClass.audioToImage.chance)}); image→audio ${pct(z.inClass.imageToAudio.topK[1])} / ${pct(z.outClass.imageToAudio.topK[1])}`);
+      if (r.seeds.length > 1)
+        lines.push(`    ${''.padEnd(12)} over ${r.seeds.length} seeds: audio→image in-class ${pct(r.mean.audioToImage.inClass)} ± ${pct(r.sd.audioToImage.inClass)}, out-class ${pct(r.mean.audioToImage.outClass)} ± ${pct(r.sd.audioToImage.outClass)}`);
     }
   }
   lines.push(`  results: ${out}`, `  figure: ${svgPath}`);

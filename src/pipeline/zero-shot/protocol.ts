@@ -134,6 +134,7 @@ export function zeroShot(img: ModalityFeatures, aud: ModalityFeatures, s: ZeroSh
     const eb = h.b.embed(t.b, t.n);
     return { audioToImage: retrieval(eb, t.labels, ea, t.labels, s.dim), imageToAudio: retrieval(ea, t.labels, eb, t.labels, s.dim) };
   };
+  const audioToImageTop1 = (h: { a: ProjectionHead; b: ProjectionHead }, t: ReturnType<typeof test>): number => retrieval(h.b.embed(t.b, t.n), t.labels, h.a.embed(t.a, t.n), t.labels, s.dim, [1]).topK[1];
   const inTop1: number[] = [];
   const outTop1: number[] = [];
   const pair = trainProjectionPair(train, img.train.dim, aud.train.dim, {
@@ -145,8 +146,8 @@ export function zeroShot(img: ModalityFeatures, aud: ModalityFeatures, s: ZeroSh
     epochs: s.epochs,
     seed: s.seed,
     onEpoch: (_e, _l, h) => {
-      inTop1.push(evaluate(h, tIn).audioToImage.topK[1]);
-      outTop1.push(evaluate(h, tOut).audioToImage.topK[1]);
+      inTop1.push(audioToImageTop1(h, tIn));
+      outTop1.push(audioToImageTop1(h, tOut));
     },
   });
   let best = 0;
@@ -158,5 +159,38 @@ export function zeroShot(img: ModalityFeatures, aud: ModalityFeatures, s: ZeroSh
     outClass: evaluate(pair, tOut),
     history: { loss: pair.lossHistory, inTop1, outTop1 },
     bestInClassEpoch: { epoch: best + 1, inTop1: inTop1[best], outTop1: outTop1[best] },
+  };
+}
+
+/** Top-1 of both directions over several training seeds (the features stay the same). */
+export interface RepeatSummary {
+  seeds: number[];
+  audioToImage: { inClass: number[]; outClass: number[] };
+  imageToAudio: { inClass: number[]; outClass: number[] };
+  mean: { audioToImage: { inClass: number; outClass: number }; imageToAudio: { inClass: number; outClass: number } };
+  sd: { audioToImage: { inClass: number; outClass: number }; imageToAudio: { inClass: number; outClass: number } };
+}
+
+const meanOf = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+const sdOf = (v: number[]): number => {
+  const m = meanOf(v);
+  return v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - m) * (b - m), 0) / (v.length - 1)) : 0;
+};
+
+/** zeroShot with seeds s.seed, s.seed + 1, ...: the first run in full, then every run's top-1. */
+export function zeroShotRepeats(img: ModalityFeatures, aud: ModalityFeatures, s: ZeroShotSettings, repeats: number): { first: ZeroShotResult; repeats: RepeatSummary } {
+  const runs = Array.from({ length: repeats }, (_, r) => zeroShot(img, aud, { ...s, seed: s.seed + r }));
+  const pick = (f: (z: ZeroShotResult) => number): number[] => runs.map(f);
+  const a2i = { inClass: pick((z) => z.inClass.audioToImage.topK[1]), outClass: pick((z) => z.outClass.audioToImage.topK[1]) };
+  const i2a = { inClass: pick((z) => z.inClass.imageToAudio.topK[1]), outClass: pick((z) => z.outClass.imageToAudio.topK[1]) };
+  return {
+    first: runs[0],
+    repeats: {
+      seeds: runs.map((z) => z.settings.seed),
+      audioToImage: a2i,
+      imageToAudio: i2a,
+      mean: { audioToImage: { inClass: meanOf(a2i.inClass), outClass: meanOf(a2i.outClass) }, imageToAudio: { inClass: meanOf(i2a.inClass), outClass: meanOf(i2a.outClass) } },
+      sd: { audioToImage: { inClass: sdOf(a2i.inClass), outClass: sdOf(a2i.outClass) }, imageToAudio: { inClass: sdOf(i2a.inClass), outClass: sdOf(i2a.outClass) } },
+    },
   };
 }

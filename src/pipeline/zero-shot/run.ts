@@ -6,7 +6,7 @@ import { FixedLsm, type DeviceModel, type FixedLsmParams } from '../../core/fixe
 import { cachedFeatures, type CachedFeatures } from '../feature-cache.js';
 import { generateSpokenDigits } from '../../data/spoken-digits.js';
 import { loadAudio, loadImages, type ImageSource, type ModalitySplit, type Split } from './data.js';
-import { supervised, zeroShot, type ModalityFeatures, type SupervisedResult, type ZeroShotResult, type ZeroShotSettings } from './protocol.js';
+import { supervised, zeroShotRepeats, type ModalityFeatures, type RepeatSummary, type SupervisedResult, type ZeroShotResult, type ZeroShotSettings } from './protocol.js';
 import { nalsmImageFeatures } from './nalsm-features.js';
 
 export type Encoder = Omit<FixedLsmParams, 'seed' | 'device'>;
@@ -36,6 +36,8 @@ export interface ZeroShotRunOptions {
   supervisedEpochs: number;
   /** batch of the prototypical baseline (several shots per class, so class means mean something) */
   protoBatch: number;
+  /** projection trainings per loss, seeds seed .. seed + repeats − 1 */
+  repeats: number;
   device: DeviceModel | null;
   nalsm: { dims: [number, number, number]; snapshots: number } | null;
   cacheDir: string | null;
@@ -55,6 +57,7 @@ export interface VariantResult {
   encoders: { image: string; audio: string };
   supervised: { image: SupervisedResult; audio: SupervisedResult } | { image: SupervisedResult };
   zeroShot: { infonce: ZeroShotResult; prototypical: ZeroShotResult };
+  repeats: { infonce: RepeatSummary; prototypical: RepeatSummary };
   activity: Record<string, EncoderActivity>;
 }
 
@@ -129,7 +132,11 @@ export async function runZeroShot(o: ZeroShotRunOptions): Promise<ZeroShotRunRes
     epochs: o.epochs,
     seed: o.seed,
   });
-  const both = (img: ModalityFeatures, aud: ModalityFeatures) => ({ infonce: zeroShot(img, aud, settings('infonce')), prototypical: zeroShot(img, aud, settings('prototypical')) });
+  const both = (img: ModalityFeatures, aud: ModalityFeatures): Pick<VariantResult, 'zeroShot' | 'repeats'> => {
+    const infonce = zeroShotRepeats(img, aud, settings('infonce'), o.repeats);
+    const prototypical = zeroShotRepeats(img, aud, settings('prototypical'), o.repeats);
+    return { zeroShot: { infonce: infonce.first, prototypical: prototypical.first }, repeats: { infonce: infonce.repeats, prototypical: prototypical.repeats } };
+  };
 
   const variants: Record<string, VariantResult> = {};
   let audioZs: ModalityFeatures | null = null;
@@ -147,7 +154,7 @@ export async function runZeroShot(o: ZeroShotRunOptions): Promise<ZeroShotRunRes
     variants[tag] = {
       encoders: { image: `fixed LSM 256→200${device ? ' + device model' : ''}`, audio: `fixed LSM 64→200${device ? ' + device model' : ''}` },
       supervised: { image: supervised(imgSup, o.supervisedEpochs), audio: supervised(audSup, o.supervisedEpochs) },
-      zeroShot: both(imgZs, audZs),
+      ...both(imgZs, audZs),
       activity: { imageSupervised: activity(imgSup.train), audioSupervised: activity(audSup.train), imageZeroShot: activity(imgZs.train), audioZeroShot: activity(audZs.train) },
     };
     tick(`${tag} readouts`, t0);
@@ -174,7 +181,7 @@ export async function runZeroShot(o: ZeroShotRunOptions): Promise<ZeroShotRunRes
     variants['nalsm-image'] = {
       encoders: { image: `NALSM ${nalsm.dims.join('x')} (2×34×34 events, 250 ms, phase A ${nalsm.snapshots} snapshots)`, audio: 'fixed LSM 64→200 (as fixed-lsm)' },
       supervised: { image: supervised(img, o.supervisedEpochs) },
-      zeroShot: both(img, audioZs!),
+      ...both(img, audioZs!),
       activity: { image: activity(img.train) },
     };
     tick('nalsm readouts', t0);
