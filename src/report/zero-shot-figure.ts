@@ -5,15 +5,19 @@ import type { ZeroShotResult } from '../pipeline/zero-shot/protocol.js';
 
 export function retrievalConfusionSpec(title: string, byMethod: Record<string, ZeroShotResult>): TopLevelSpec {
   const values: Array<Record<string, string | number>> = [];
-  for (const [method, z] of Object.entries(byMethod))
+  for (const [name, z] of Object.entries(byMethod)) {
+    const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
+    // the facet labels must not depend on the numbers (one column per set): the top-1 goes in the row label
+    const method = `${name}: top-1 ${pct(z.inClass.audioToImage.topK[1])} in, ${pct(z.outClass.audioToImage.topK[1])} out`;
     for (const [set, r] of [
-      [`in-class (digits ${z.settings.trainClasses.join('')}), top-1 ${(100 * z.inClass.audioToImage.topK[1]).toFixed(1)} %`, z.inClass.audioToImage],
-      [`out-class (digits ${z.settings.heldOutClasses.join('')}), top-1 ${(100 * z.outClass.audioToImage.topK[1]).toFixed(1)} %`, z.outClass.audioToImage],
+      [`in-class (trained digits ${z.settings.trainClasses.join(', ')}; chance ${pct(z.inClass.audioToImage.chance)})`, z.inClass.audioToImage],
+      [`out-class (never-trained digits ${z.settings.heldOutClasses.join(', ')}; chance ${pct(z.outClass.audioToImage.chance)})`, z.outClass.audioToImage],
     ] as const)
       r.confusion.forEach((row, i) => {
         const total = row.reduce((a, b) => a + b, 0);
         row.forEach((count, j) => values.push({ method, set, query: String(r.classes[i]), retrieved: String(r.classes[j]), count, fraction: total > 0 ? count / total : 0 }));
       });
+  }
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title,

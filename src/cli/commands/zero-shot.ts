@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { parseFlags, intFlag, floatFlag, UsageError } from '../args.js';
 import { makeProgress } from '../progress.js';
-import { runZeroShot, PAPER_ENCODERS, PAPER_PROJECTION, type ZeroShotRunOptions } from '../../pipeline/zero-shot/run.js';
+import { runZeroShot, PAPER_ENCODERS, PAPER_PROJECTION, type ZeroShotRunOptions, type ZeroShotRunResult } from '../../pipeline/zero-shot/run.js';
 import { writeFileAtomic, writeJsonAtomic, gitCommit, machineInfo } from '../../pipeline/results.js';
 import { retrievalConfusionSpec } from '../../report/zero-shot-figure.js';
 import { renderSvg } from '../../report/vega.js';
@@ -37,9 +37,32 @@ Usage: nalsm zero-shot [options]
   --cache DIR           feature cache folder ("none": no cache)                     [runs/zero-shot-cache]
   --out DIR             results folder                                              [results]
   --name NAME           result name                                                 [zero-shot-s<seed>]
+  --figure RESULTS      only (re)draw the figure of a finished run's results JSON
   --quiet               no progress output
   -h, --help            this help
 `;
+
+type FigureSource = Pick<ZeroShotRunResult, 'data' | 'variants'>;
+
+async function writeFigure(svgPath: string, r: FigureSource): Promise<void> {
+  const main = r.variants['fixed-lsm'].zeroShot;
+  const title = `audio → image retrieval, fixed LSM (${r.data.images} + ${r.data.audioSynthetic ? 'SYNTHETIC spoken digits' : 'N-TIDIGITS'})`;
+  writeFileAtomic(svgPath, await renderSvg(retrievalConfusionSpec(title, { InfoNCE: main.infonce, prototypical: main.prototypical })));
+}
+
+async function redrawFigure(path: string): Promise<number> {
+  let j: FigureSource & { kind?: string; figure?: string };
+  try {
+    j = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`--figure ${path}: not a readable JSON file (${(e as Error).message})`);
+  }
+  if (j.kind !== 'zero-shot' || !j.variants?.['fixed-lsm']) throw new UsageError(`--figure ${path}: not the results of nalsm zero-shot (kind "${j.kind}")`);
+  const svgPath = path.replace(/\.json$/, '') + '-retrieval.svg';
+  await writeFigure(svgPath, j);
+  process.stdout.write(`figure: ${svgPath}\n`);
+  return 0;
+}
 
 function pairFlag(values: Record<string, unknown>, name: string, def: [number, number]): [number, number] {
   const v = values[name];
@@ -80,6 +103,7 @@ export async function zeroShotCommand(argv: string[]): Promise<number> {
     cache: { type: 'string' },
     out: { type: 'string' },
     name: { type: 'string' },
+    figure: { type: 'string' },
     quiet: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -87,6 +111,7 @@ export async function zeroShotCommand(argv: string[]): Promise<number> {
     process.stdout.write(ZERO_SHOT_HELP);
     return 0;
   }
+  if (values.figure !== undefined) return redrawFigure(String(values.figure));
   const seed = intFlag(values, 'seed', 1, 0)!;
   const imagePerDigit = { train: intFlag(values, 'image-train', 300, 1, 5000)!, test: intFlag(values, 'image-test', 100, 1, 800)! };
   const audioPerDigit = { train: intFlag(values, 'audio-train', 100, 1, 10000)!, test: intFlag(values, 'audio-test', 50, 1, 10000)! };
@@ -135,8 +160,7 @@ export async function zeroShotCommand(argv: string[]): Promise<number> {
   const seconds = (performance.now() - t0) / 1000;
   const out = join(outDir, `${name}.json`);
   const svgPath = join(outDir, `${name}-retrieval.svg`);
-  const main = r.variants['fixed-lsm'].zeroShot;
-  writeFileAtomic(svgPath, await renderSvg(retrievalConfusionSpec(`audio → image retrieval, fixed LSM (${r.data.images} + ${r.data.audioSynthetic ? 'synthetic spoken digits' : 'N-TIDIGITS'})`, { InfoNCE: main.infonce, prototypical: main.prototypical })));
+  await writeFigure(svgPath, r);
   writeJsonAtomic(out, {
     name,
     kind: 'zero-shot',
