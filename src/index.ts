@@ -12,3 +12,7 @@ export { writeRunReport, buildRunReport } from './report/report.js';
 export { writeComparison, compareRows } from './report/compare.js';
 export { loadRun, simulateImages } from './pipeline/existing-run.js';
 export { readRasters, writeRasters } from './pipeline/rasters-file.js';
+export { readNtidigits, writeNtidigits, ntidigitsLabel, audioEvents, type AudioEventSet } from './data/ntidigits.js';
+export { generateSpokenDigits, utterance, renderUtterance } from './data/spoken-digits.js';
+export { decodeWav } from './data/wav.js';
+export { runZeroShot, PAPER_ENCODERS, PAPER_PROJECTION, type ZeroShotRunOptions, type ZeroShotRunResult } from './pipeline/zero-shot/run.js';

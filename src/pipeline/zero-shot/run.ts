@@ -1,7 +1,8 @@
 // `nalsm zero-shot` end to end: data → encoders (each run once per sample, features cached) →
 // supervised, contrastive and prototypical readouts, for the ideal fixed LSM, the fixed LSM with
 // the device model, and our NALSM liquid as the image encoder.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { FixedLsm, type DeviceModel, type FixedLsmParams } from '../../core/fixed-lsm/index.js';
 import { cachedFeatures, type CachedFeatures } from '../feature-cache.js';
 import { generateSpokenDigits } from '../../data/spoken-digits.js';
@@ -100,7 +101,8 @@ export async function runZeroShot(o: ZeroShotRunOptions): Promise<ZeroShotRunRes
   tick('images', t0);
   const dataKey = {
     images: o.images.kind === 'nmnist' ? { kind: 'nmnist', dir: o.images.dir } : { kind: 'saccade-mnist', seed: o.seed },
-    audio: o.audioFile,
+    // by content, so a moved or renamed file keeps its cached features
+    audio: { sha256: createHash('sha256').update(readFileSync(o.audioFile)).digest('hex') },
     perDigit: { image: o.imagePerDigit, audio: o.audioPerDigit },
   };
   const cache = { hits: 0, misses: 0 };
