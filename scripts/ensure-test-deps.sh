@@ -5,7 +5,7 @@
 # Set NALSM_SKIP_TEST_DEPS=1 to skip (the tests that need a missing program then fail and name it).
 set -euo pipefail
 [ "${NALSM_SKIP_TEST_DEPS:-}" = "1" ] && exit 0
-wanted=("chromium:chromium" "redis-server:redis-server")
+wanted=("chromium:chromium" "redis-server:redis-server" "espeak-ng:espeak-ng")
 missing=()
 for entry in "${wanted[@]}"; do
   pkg=${entry%%:*}; cmd=${entry#*:}

@@ -30,3 +30,7 @@ export {
 export { newRunId, artifactRunId, checkArtifactRun, checkDerivedRun, RunExistsError } from './pipeline/run-identity.js';
 export { formatPlan, estimateSeconds, type PlanInput } from './pipeline/plan.js';
 export { gitProvenance, machineInfo, writeJsonAtomic } from './pipeline/results.js';
+export { readNtidigits, writeNtidigits, ntidigitsLabel, audioEvents, type AudioEventSet } from './data/ntidigits.js';
+export { generateSpokenDigits, utterance, renderUtterance } from './data/spoken-digits.js';
+export { decodeWav } from './data/wav.js';
+export { runZeroShot, PAPER_ENCODERS, PAPER_PROJECTION, type ZeroShotRunOptions, type ZeroShotRunResult } from './pipeline/zero-shot/run.js';

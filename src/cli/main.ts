@@ -14,6 +14,7 @@ import { listCommand } from './commands/list.js';
 import { sweepCommand } from './commands/sweep.js';
 import { workerCommand } from './commands/worker.js';
 import { exportCommand } from './commands/export.js';
+import { zeroShotCommand } from './commands/zero-shot.js';
 
 const HELP = `nalsm: neuron-astrocyte liquid state machines (Ivanov & Michmizos, NeurIPS 2021)
 
@@ -32,6 +33,7 @@ Commands
   sweep      run a sweep file (runs × seeds) here or on a queue; summary statistics beside the paper's
   worker     take sweep jobs from a queue (BullMQ on Redis) on this machine
   export     export runs for the web page (--web): network, W_INI, readout, test images
+  zero-shot  fixed random LSM as a multimodal event encoder: supervised, zero-shot retrieval (Lin et al. 2025)
 
 nalsm <command> --help shows each command's options.
 `;
@@ -49,6 +51,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   sweep: sweepCommand,
   worker: workerCommand,
   export: exportCommand,
+  'zero-shot': zeroShotCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

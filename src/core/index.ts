@@ -23,3 +23,5 @@ export { classifyCounts, type Classification } from './web/classify.js';
 export { LiveModel, AstroReplay, type LiveOptions, type LiveSample } from './web/live-model.js';
 export { mnistFromDrawing } from './encode/mnist-preprocess.js';
 export { ChunkRaster, type SpikeChunk } from './web/chunk-raster.js';
+export * from './fixed-lsm/index.js';
+export { Cochlea, COCHLEA_DEFAULTS, centreFrequencies, tone, type CochleaParams } from './audio/cochlea.js';

@@ -8,7 +8,7 @@ import { loadRun, loadRunNetwork, loadRunWini, loadRunRasters, runModelSpec, art
 import { readReadout } from '../../pipeline/readout-file.js';
 import { checkArtifactRun } from '../../pipeline/run-identity.js';
 import { loadDataset, type DatasetName } from '../../pipeline/run.js';
-import { writeFileAtomic, writeJsonAtomic, gitCommit, machineInfo } from '../../pipeline/results.js';
+import { writeFileAtomic, writeJsonAtomic, gitProvenance, machineInfo } from '../../pipeline/results.js';
 import { encodeWebExport, decodeWebExport, type WebExport, type WebModel } from '../../core/web/export-format.js';
 import { LiveModel } from '../../core/web/live-model.js';
 import { makeProgress } from '../progress.js';
@@ -85,7 +85,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
     },
     meta: {
       createdBy: ['nalsm', 'export', ...argv].join(' '),
-      commit: gitCommit(),
+      ...gitProvenance(),
       createdAt: new Date().toISOString(),
       runs: runs.map((r) => basename(r.path)),
     },
@@ -110,7 +110,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
       seed: first.json.seed,
       figures,
       command: web.meta.createdBy,
-      commit: gitCommit(),
+      ...gitProvenance(),
       machine: machineInfo(),
       finishedAt: new Date().toISOString(),
     });

@@ -13,3 +13,8 @@ export { DEFAULT_RIDGE_GRID, type RidgeInfo } from './ridge.js';
 export { cholesky, choleskySolve } from './cholesky.js';
 export { NUM_CLASSES, type BackendChoice } from './kernels.js';
 export { wasmAvailable } from './wasm.js';
+export { erf, gelu, geluGrad } from './gelu.js';
+export { ProjectionHead, type ProjectionPass } from './projection.js';
+export { infoNce, prototypicalLoss } from './contrastive-loss.js';
+export { trainProjectionPair, type PairedFeatures, type ProjectionPairOptions, type ProjectionPair, type PairLoss } from './projection-pair.js';
+export { retrieval, nearestClassMean, type RetrievalResult } from './retrieval.js';

@@ -1,0 +1,197 @@
+// `nalsm zero-shot` end to end: data → encoders (each run once per sample, features cached) →
+// supervised, contrastive and prototypical readouts, for the ideal fixed LSM, the fixed LSM with
+// the device model, and our NALSM liquid as the image encoder.
+import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { FixedLsm, type DeviceModel, type FixedLsmParams } from '../../core/fixed-lsm/index.js';
+import { cachedFeatures, type CachedFeatures } from '../feature-cache.js';
+import { generateSpokenDigits } from '../../data/spoken-digits.js';
+import { loadAudio, loadImages, type ImageSource, type ModalitySplit, type Split } from './data.js';
+import { supervised, zeroShotRepeats, type ModalityFeatures, type RepeatSummary, type SupervisedResult, type ZeroShotResult, type ZeroShotSettings } from './protocol.js';
+import { nalsmImageFeatures } from './nalsm-features.js';
+
+export type Encoder = Omit<FixedLsmParams, 'seed' | 'device'>;
+
+/** The settings of Lin et al.'s scripts (MrLinNing/MemristorLSM). */
+export const PAPER_ENCODERS: Readonly<Record<'imageSupervised' | 'imageZeroShot' | 'audioSupervised' | 'audioZeroShot', Encoder>> = Object.freeze({
+  imageSupervised: { name: 'image', inputs: 256, neurons: 200, decay: 0.9, threshold: 5.0, scale: 0.07 },
+  imageZeroShot: { name: 'image', inputs: 256, neurons: 200, decay: 0.9, threshold: 5.0, scale: 0.3 },
+  audioSupervised: { name: 'audio', inputs: 64, neurons: 200, decay: 0.97, threshold: 5.3, scale: 0.08 },
+  audioZeroShot: { name: 'audio', inputs: 64, neurons: 200, decay: 0.97, threshold: 5.3, scale: 0.1 },
+});
+
+/** Projection to 64 dimensions, temperature 1, Adam lr 1e-3, batch 8, 100 epochs (their zero-shot run). */
+export const PAPER_PROJECTION = Object.freeze({ dim: 64, temperature: 1, lr: 1e-3, batch: 8, epochs: 100 });
+export const TRAIN_CLASSES = [1, 2, 3, 4, 5, 6, 7] as const;
+export const HELD_OUT_CLASSES = [8, 9] as const;
+
+export interface ZeroShotRunOptions {
+  seed: number;
+  /** an N-TIDIGITS-layout HDF5 file; generated (synthetic) when missing and `generateAudio` */
+  audioFile: string;
+  generateAudio: boolean;
+  audioPerDigit: Record<Split, number>;
+  images: ImageSource;
+  imagePerDigit: Record<Split, number>;
+  epochs: number;
+  supervisedEpochs: number;
+  /** batch of the prototypical baseline (several shots per class, so class means mean something) */
+  protoBatch: number;
+  /** projection trainings per loss, seeds seed .. seed + repeats − 1 */
+  repeats: number;
+  device: DeviceModel | null;
+  nalsm: { dims: [number, number, number]; snapshots: number } | null;
+  cacheDir: string | null;
+  /** the four liquids (PAPER_ENCODERS unless a weight constant is overridden) */
+  encoders: Record<keyof typeof PAPER_ENCODERS, Encoder>;
+  log: (line: string) => void;
+  onProgress?: (phase: string, done: number, total: number) => void;
+}
+
+export interface EncoderActivity {
+  /** mean spikes per neuron per sample, and the fraction of neurons that never fired on the training split */
+  meanCount: number;
+  silentNeurons: number;
+}
+
+export interface VariantResult {
+  encoders: { image: string; audio: string };
+  supervised: { image: SupervisedResult; audio: SupervisedResult } | { image: SupervisedResult };
+  zeroShot: { infonce: ZeroShotResult; prototypical: ZeroShotResult };
+  repeats: { infonce: RepeatSummary; prototypical: RepeatSummary };
+  activity: Record<string, EncoderActivity>;
+}
+
+export interface ZeroShotRunResult {
+  data: { images: string; audio: string; audioSynthetic: boolean; perDigit: { image: Record<Split, number>; audio: Record<Split, number> } };
+  variants: Record<string, VariantResult>;
+  seconds: Record<string, number>;
+  cache: { hits: number; misses: number };
+}
+
+function activity(f: CachedFeatures): EncoderActivity {
+  let sum = 0;
+  const fired = new Uint8Array(f.dim);
+  for (let k = 0; k < f.counts.length; k++) {
+    sum += f.counts[k];
+    if (f.counts[k] > 0) fired[k % f.dim] = 1;
+  }
+  return { meanCount: sum / Math.max(1, f.counts.length), silentNeurons: 1 - fired.reduce((a, b) => a + b, 0) / f.dim };
+}
+
+export async function runZeroShot(o: ZeroShotRunOptions): Promise<ZeroShotRunResult> {
+  const seconds: Record<string, number> = {};
+  const tick = (what: string, t0: number): void => {
+    seconds[what] = Math.round((performance.now() - t0) / 10) / 100;
+  };
+  let t0 = performance.now();
+  if (!existsSync(o.audioFile)) {
+    if (!o.generateAudio) throw new Error(`${o.audioFile}: no such file (an N-TIDIGITS-layout HDF5 file)`);
+    o.log(`audio: rendering SYNTHETIC spoken digits (espeak-ng + cochlea model) into ${o.audioFile}`);
+    const total = 10 * (o.audioPerDigit.train + o.audioPerDigit.test);
+    await generateSpokenDigits({ out: o.audioFile, seed: o.seed, trainPerDigit: o.audioPerDigit.train, testPerDigit: o.audioPerDigit.test, onProgress: (d) => o.onProgress?.('audio', d, total) });
+  }
+  const audio = await loadAudio(o.audioFile, o.audioPerDigit);
+  if (audio.synthetic) o.log(`audio: ${o.audioFile} is SYNTHETIC spoken digits, not N-TIDIGITS`);
+  tick('audio', t0);
+  t0 = performance.now();
+  let done = 0;
+  const nImages = 10 * (o.imagePerDigit.train + o.imagePerDigit.test);
+  const images = loadImages(o.images, o.imagePerDigit, o.seed, () => o.onProgress?.('images', ++done, nImages));
+  tick('images', t0);
+  const dataKey = {
+    images: o.images.kind === 'nmnist' ? { kind: 'nmnist', dir: o.images.dir } : { kind: 'saccade-mnist', seed: o.seed },
+    // by content, so a moved or renamed file keeps its cached features
+    audio: { sha256: createHash('sha256').update(readFileSync(o.audioFile)).digest('hex') },
+    perDigit: { image: o.imagePerDigit, audio: o.audioPerDigit },
+  };
+  const cache = { hits: 0, misses: 0 };
+
+  const encode = async (enc: Encoder, device: DeviceModel | null, data: Record<Split, ModalitySplit>, modality: string): Promise<ModalityFeatures> => {
+    const p: FixedLsmParams = { ...enc, seed: o.seed, ...(device ? { device } : {}) };
+    let lsm: FixedLsm | null = null;
+    const out = {} as ModalityFeatures;
+    for (const split of ['train', 'test'] as const) {
+      const d = data[split];
+      const key = { kind: 'fixed-lsm', version: 1, params: p, data: dataKey, modality, split };
+      const r = await cachedFeatures(o.cacheDir, key, async () => {
+        lsm ??= new FixedLsm(p);
+        const counts = lsm.encodeAll(d.n, d.raster, (s) => [modality, split, s], (s) => o.onProgress?.(`${modality} ${split}`, s + 1, d.n));
+        return { counts, labels: d.labels, n: d.n, dim: p.neurons };
+      });
+      cache[r.cached ? 'hits' : 'misses']++;
+      out[split] = r.features;
+    }
+    return out;
+  };
+
+  const settings = (loss: 'infonce' | 'prototypical'): ZeroShotSettings => ({
+    trainClasses: TRAIN_CLASSES,
+    heldOutClasses: HELD_OUT_CLASSES,
+    loss,
+    ...PAPER_PROJECTION,
+    batch: loss === 'infonce' ? PAPER_PROJECTION.batch : o.protoBatch,
+    epochs: o.epochs,
+    seed: o.seed,
+  });
+  const both = (img: ModalityFeatures, aud: ModalityFeatures): Pick<VariantResult, 'zeroShot' | 'repeats'> => {
+    const infonce = zeroShotRepeats(img, aud, settings('infonce'), o.repeats);
+    const prototypical = zeroShotRepeats(img, aud, settings('prototypical'), o.repeats);
+    return { zeroShot: { infonce: infonce.first, prototypical: prototypical.first }, repeats: { infonce: infonce.repeats, prototypical: prototypical.repeats } };
+  };
+
+  const variants: Record<string, VariantResult> = {};
+  let audioZs: ModalityFeatures | null = null;
+  for (const device of o.device ? [null, o.device] : [null]) {
+    const tag = device ? 'fixed-lsm+device' : 'fixed-lsm';
+    t0 = performance.now();
+    const imgSup = await encode(o.encoders.imageSupervised, device, images, 'image');
+    const audSup = await encode(o.encoders.audioSupervised, device, audio, 'audio');
+    const imgZs = await encode(o.encoders.imageZeroShot, device, images, 'image');
+    const audZs = await encode(o.encoders.audioZeroShot, device, audio, 'audio');
+    if (!device) audioZs = audZs;
+    tick(`${tag} encoders`, t0);
+    t0 = performance.now();
+    o.log(`${tag}: readouts`);
+    variants[tag] = {
+      encoders: { image: `fixed LSM 256→200${device ? ' + device model' : ''}`, audio: `fixed LSM 64→200${device ? ' + device model' : ''}` },
+      supervised: { image: supervised(imgSup, o.supervisedEpochs), audio: supervised(audSup, o.supervisedEpochs) },
+      ...both(imgZs, audZs),
+      activity: { imageSupervised: activity(imgSup.train), audioSupervised: activity(audSup.train), imageZeroShot: activity(imgZs.train), audioZeroShot: activity(audZs.train) },
+    };
+    tick(`${tag} readouts`, t0);
+  }
+
+  if (o.nalsm) {
+    t0 = performance.now();
+    const nalsm = o.nalsm;
+    const key = (split: Split) => ({ kind: 'nalsm-image', version: 1, seed: o.seed, dims: nalsm.dims, snapshots: nalsm.snapshots, data: dataKey, split });
+    let computed: ReturnType<typeof nalsmImageFeatures> | null = null;
+    const compute = (): ReturnType<typeof nalsmImageFeatures> => {
+      computed ??= nalsmImageFeatures(images.train.events!, images.test.events!, { seed: o.seed, dims: nalsm.dims, snapshots: nalsm.snapshots, onProgress: o.onProgress });
+      return computed;
+    };
+    const img = {} as ModalityFeatures;
+    for (const split of ['train', 'test'] as const) {
+      const r = await cachedFeatures(o.cacheDir, key(split), async () => compute()[split]);
+      cache[r.cached ? 'hits' : 'misses']++;
+      img[split] = r.features;
+    }
+    tick('nalsm encoder', t0);
+    t0 = performance.now();
+    o.log('nalsm image encoder: readouts');
+    variants['nalsm-image'] = {
+      encoders: { image: `NALSM ${nalsm.dims.join('x')} (2×34×34 events, 250 ms, phase A ${nalsm.snapshots} snapshots)`, audio: 'fixed LSM 64→200 (as fixed-lsm)' },
+      supervised: { image: supervised(img, o.supervisedEpochs) },
+      ...both(img, audioZs!),
+      activity: { image: activity(img.train) },
+    };
+    tick('nalsm readouts', t0);
+  }
+  return {
+    data: { images: images.label, audio: o.audioFile, audioSynthetic: audio.synthetic !== null, perDigit: { image: o.imagePerDigit, audio: o.audioPerDigit } },
+    variants,
+    seconds,
+    cache,
+  };
+}
