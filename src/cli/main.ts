@@ -9,6 +9,7 @@ import { dataCommand } from './commands/data.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { reportCommand } from './commands/report.js';
 import { compareCommand } from './commands/compare.js';
+import { lorenzCommand } from './commands/lorenz.js';
 
 const HELP = `nalsm: neuron-astrocyte liquid state machines (Ivanov & Michmizos, NeurIPS 2021)
 
@@ -23,6 +24,7 @@ Commands
   analyze    measures of a finished run: bf (branching factor), rates, kq (kernel quality)
   report     an HTML report of a finished run (self-contained, with SVG figures)
   compare    compare runs: table, accuracy vs branching factor, LSM weight sweeps
+  lorenz     spiking reservoir with astrocyte-like units on Lorenz prediction (after Yang et al. 2025): run, sweep
 
 nalsm <command> --help shows each command's options.
 `;
@@ -36,6 +38,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   analyze: analyzeCommand,
   report: reportCommand,
   compare: compareCommand,
+  lorenz: lorenzCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -63,6 +63,7 @@ export class EchoStateNetwork implements DrivenReservoir {
   private readonly bias: Float64Array;
   /** the measured spectral radius before rescaling */
   readonly rawRadius: number;
+  readonly synapses: number;
 
   constructor(readonly params: EsnParams, readonly seed: number) {
     const { units: n, density, spectralRadius: rho, inputScale, biasScale } = params;
@@ -83,6 +84,7 @@ export class EchoStateNetwork implements DrivenReservoir {
       rowStart[i + 1] = col.length;
     }
     this.W = { rowStart, col: Int32Array.from(col), val: Float64Array.from(val) };
+    this.synapses = col.length;
     this.rawRadius = spectralRadius(this.W, n, new Rng(seed, 'esn', 'radius'));
     if (this.rawRadius > 0) for (let k = 0; k < this.W.val.length; k++) this.W.val[k] *= rho / this.rawRadius;
     const ri = new Rng(seed, 'esn', 'input');
