@@ -12,3 +12,5 @@ export { writeRunReport, buildRunReport } from './report/report.js';
 export { writeComparison, compareRows } from './report/compare.js';
 export { loadRun, simulateImages } from './pipeline/existing-run.js';
 export { readRasters, writeRasters } from './pipeline/rasters-file.js';
+export { runLorenzSweep, sweepTasks, type SweepOptions } from './pipeline/lorenz-sweep.js';
+export { runSweepTasks } from './pipeline/lorenz-pool.js';

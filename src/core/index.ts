@@ -18,3 +18,11 @@ export { JobRunner, type SampleJob, type SplitImages, type SplitName } from './j
 export { runPhaseA, type PhaseAOptions, type PhaseATrace } from './plasticity/phase-a.js';
 export * from './readout/index.js';
 export * from './encode/noise.js';
+export * from './astro-units/index.js';
+export * from './timeseries/index.js';
+export * from './timeseries/sweep-task.js';
+export * from './timeseries/sweep-analysis.js';
+export * from './readout/ridge-regression.js';
+export * from './readout/mlp.js';
+export * from './readout/learning-curve.js';
+export * from './analysis/regression-stats.js';

@@ -196,7 +196,8 @@ function commandLine(argv: string[]): string {
 function loadNetwork(path: string): AstroNetwork {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    // a plain Uint8Array copy: a Buffer's slice() is a view into Node's pool, which the decoder must not see
+    bytes = new Uint8Array(readFileSync(path));
   } catch (e) {
     throw new UsageError(`--network ${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
