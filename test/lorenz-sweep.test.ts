@@ -127,3 +127,26 @@ test('lorenz generate, then run on the saved file, gives the numbers of a run th
   assert.equal(jb.esn.units, 45);
   assert.match(b.stdout, /ESN 45 units: k=1: NRMSE ridge/);
 });
+
+test('lorenz sweep writes results and heatmaps; analyse redoes the analysis from the saved runs', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nalsm-lorenz-'));
+  const out = join(dir, 'sweep.json');
+  const r = nalsm('lorenz', 'sweep', '--sizes', '0,8,16', '--seeds', '2', '--workers', '2', '--washout', '20', '--train', '200', '--test', '80', '--epochs', '3', '--slope-epochs', '2', '--hidden', '4,4', '--quiet', '--out', out);
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(readFileSync(out, 'utf8'));
+  assert.equal(j.label, 'after Yang et al. 2025; parameters ours');
+  assert.equal(j.runs.length, 18);
+  assert.equal(j.esnRuns.length, 2);
+  assert.deepEqual(j.config.readouts.mlp.hidden, [4, 4]);
+  for (const k of [1, 10]) for (const f of ['learning-rate', 'nrmse']) assert.match(readFileSync(join(dir, `sweep-${f}-k${k}.svg`), 'utf8'), /^<svg/);
+  const again = join(dir, 'again.json');
+  const a = nalsm('lorenz', 'analyse', out, '--out', again, '--no-figures');
+  assert.equal(a.status, 0, a.stderr);
+  const ja = JSON.parse(readFileSync(again, 'utf8'));
+  assert.deepEqual(ja.analyses, j.analyses);
+  assert.deepEqual(ja.summary, j.summary);
+  assert.match(ja.reanalysed.command, /^nalsm lorenz analyse /);
+  const bad = nalsm('lorenz', 'analyse', join(dir, 'sweep-nrmse-k1.svg'));
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /sweep-nrmse-k1\.svg: cannot read a sweep results JSON/);
+});

@@ -34,18 +34,58 @@ export function sweepTasks(neurons: number[], astrocytes: number[], seeds: numbe
   return tasks;
 }
 
+export interface SweepRecord {
+  command: string;
+  commit: string;
+  machine: ReturnType<typeof machineInfo>;
+  date: string;
+  seeds: number[];
+  workers: number;
+  grid: { neurons: number[]; astrocytes: number[] };
+  config: SweepConfig;
+  seconds: Record<string, number>;
+  runs: TaskResult[];
+  esnRuns: TaskResult[];
+  /** set when the analysis was redone from a saved sweep (nalsm lorenz analyse) */
+  reanalysed?: { command: string; commit: string; date: string };
+}
+
 export async function runLorenzSweep(cfg: SweepConfig, o: SweepOptions): Promise<SweepOutput> {
   const t0 = performance.now();
   if (!cfg.readouts.mlp) throw new Error('lorenz sweep: the learning rate needs the MLP readout');
   const tasks = sweepTasks(o.neurons, o.astrocytes, o.seeds);
   const spiking = await runSweepTasks(cfg, tasks, o.workers, (d, n) => o.onProgress?.('sweep', d, n));
   const sweepSeconds = (performance.now() - t0) / 1000;
-  const analyses = cfg.protocol.horizons.map((k) => analyseSweep(spiking, k));
   // the ESN baseline: as many rate units as the best spiking cell (by ridge NRMSE at k = 1), same seeds
-  const k0 = cfg.protocol.horizons.includes(1) ? 1 : cfg.protocol.horizons[0];
-  const best = bestCellByNrmse(spiking, k0);
+  const best = bestCellByNrmse(spiking, baselineHorizon(cfg));
   const esnTasks: SweepTask[] = o.seeds.map((seed) => ({ kind: 'esn', N: best.N, A: best.A, seed }));
   const esn = await runSweepTasks(cfg, esnTasks, o.workers, (d, n) => o.onProgress?.('esn', d, n));
+  const record: SweepRecord = {
+    command: o.command,
+    commit: gitCommit(),
+    machine: machineInfo(),
+    date: new Date().toISOString(),
+    seeds: o.seeds,
+    workers: o.workers,
+    grid: { neurons: o.neurons, astrocytes: o.astrocytes },
+    config: cfg,
+    seconds: { sweep: sweepSeconds, total: (performance.now() - t0) / 1000 },
+    runs: spiking,
+    esnRuns: esn,
+  };
+  return writeSweepReport(record, o.out, o.figures);
+}
+
+const baselineHorizon = (cfg: SweepConfig): number => (cfg.protocol.horizons.includes(1) ? 1 : cfg.protocol.horizons[0]);
+
+/** The analysis of a sweep's runs, its results JSON and heatmaps. */
+export async function writeSweepReport(rec: SweepRecord, out: string, figures: boolean): Promise<SweepOutput> {
+  const cfg = rec.config;
+  const spiking = rec.runs;
+  const esn = rec.esnRuns;
+  const analyses = cfg.protocol.horizons.map((k) => analyseSweep(spiking, k));
+  const k0 = baselineHorizon(cfg);
+  const best = bestCellByNrmse(spiking, k0);
   const mean = (v: number[]): number => v.reduce((s, x) => s + x, 0) / v.length;
   const side = cfg.protocol.horizons.map((k) => {
     const pick = (rs: TaskResult[]) => rs.map((r) => r.horizons.find((h) => h.k === k)!);
@@ -54,7 +94,7 @@ export async function runLorenzSweep(cfg: SweepConfig, o: SweepOptions): Promise
     return {
       k,
       spiking: { N: best.N, A: best.A, ridgeNrmse: mean(sp.map((h) => h.ridge.nrmse)), mlpNrmse: mean(sp.map((h) => h.mlp?.nrmse ?? NaN)) },
-      esn: { units: best.N + best.A, ridgeNrmse: mean(es.map((h) => h.ridge.nrmse)), mlpNrmse: mean(es.map((h) => h.mlp?.nrmse ?? NaN)) },
+      esn: { units: esn[0]?.N + esn[0]?.A, ridgeNrmse: mean(es.map((h) => h.ridge.nrmse)), mlpNrmse: mean(es.map((h) => h.mlp?.nrmse ?? NaN)) },
     };
   });
   const vpt = {
@@ -71,35 +111,29 @@ export async function runLorenzSweep(cfg: SweepConfig, o: SweepOptions): Promise
     })),
     baseline: { bestSpikingCellBy: `lowest mean ridge NRMSE at k = ${k0}`, byHorizon: side, validPredictionTimeLyapunov: vpt },
   };
+  const { runs, esnRuns, ...meta } = rec;
   const json = {
     label: YANG_LABEL,
     kind: 'lorenz-sweep',
-    command: o.command,
-    commit: gitCommit(),
-    machine: machineInfo(),
-    date: new Date().toISOString(),
-    seeds: o.seeds,
-    workers: o.workers,
-    grid: { neurons: o.neurons, astrocytes: o.astrocytes },
-    config: cfg,
+    ...meta,
     definitions: {
-      learningRate: `least-squares slope of ln(training MSE) against the epoch over epochs 1..${cfg.readouts.mlp.slopeEpochs} of the MLP (training MSE of epoch e = the mean of its minibatch losses); more negative = faster`,
+      learningRate: `least-squares slope of ln(training MSE) against the epoch over epochs 1..${cfg.readouts.mlp!.slopeEpochs} of the MLP (training MSE of epoch e = the mean of its minibatch losses); more negative = faster`,
       nrmse: 'per component RMSE over the sd of the test targets, averaged over x, y, z (normalised units)',
       validPredictionTime: `free run of the k = 1 ridge readout from the end of training; steps until sqrt(mean_c((pred_c − true_c)/sd_c)²) > ${cfg.readouts.vptThreshold}, times dt·λ (λ = ${cfg.protocol.lyapunov})`,
+      claims: 'tests use every run of a non-empty network (N + A > 0); the empty network is only in the heatmaps',
       pValues: 'two-sided, normal approximation (Mann–Whitney with tie correction; OLS t as z; Spearman z = ρ·sqrt(n − 1))',
       lasso: 'standardised predictors, centred response, coordinate descent, 60 λ from λ_max down to 1e-4·λ_max, cross-validation with one fold per seed; coefficients reported at λ_1se (largest λ within one SE of the CV minimum) and at λ_min',
       esnBaseline: 'the same number of rate units as the best spiking cell, the same seeds, the same protocol and readouts',
     },
     summary,
     analyses,
-    seconds: { sweep: sweepSeconds, total: (performance.now() - t0) / 1000 },
-    runs: spiking,
-    esnRuns: esn,
+    runs,
+    esnRuns,
   };
-  writeJsonAtomic(o.out, json);
+  writeJsonAtomic(out, json);
   const svgs: string[] = [];
-  if (o.figures) {
-    const stem = join(dirname(o.out), basename(o.out).replace(/\.json$/, ''));
+  if (figures) {
+    const stem = join(dirname(out), basename(out).replace(/\.json$/, ''));
     for (const a of analyses) {
       const figs: Array<[string, ReturnType<typeof heatmapSpec>]> = [
         [`${stem}-learning-rate-k${a.k}.svg`, heatmapSpec(a.cells, (c) => c.learningRate.mean, `MLP learning rate (slope of ln MSE), k = ${a.k}`, 'slope', false)],
@@ -111,5 +145,5 @@ export async function runLorenzSweep(cfg: SweepConfig, o: SweepOptions): Promise
       }
     }
   }
-  return { json: o.out, svgs, results: spiking, summary };
+  return { json: out, svgs, results: spiking, summary };
 }

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parseFlags, intFlag, floatFlag, choiceFlag, UsageError } from '../args.js';
 import { makeProgress } from '../progress.js';
 import { writeFileAtomic, writeJsonAtomic, gitCommit, machineInfo } from '../../pipeline/results.js';
-import { runLorenzSweep } from '../../pipeline/lorenz-sweep.js';
+import { runLorenzSweep, writeSweepReport, type SweepRecord } from '../../pipeline/lorenz-sweep.js';
 import { astroParams, BLOCKS, DEFAULT_ASTRO_PARAMS, type AstroReservoirParams } from '../../core/astro-units/params.js';
 import { generateAstroNetwork, blockCounts, type AstroNetwork } from '../../core/astro-units/network.js';
 import { AstroReservoir } from '../../core/astro-units/reservoir.js';
@@ -42,6 +42,7 @@ Usage:
   nalsm lorenz run --neurons N --astrocytes A [--seed S] [--esn] [--network FILE] [--save-network FILE] [--out FILE]
   nalsm lorenz sweep [--sizes 0,50,100,200,400] [--seeds 5] [--workers 2] [--out results/lorenz-sweep.json]
   nalsm lorenz generate --neurons N --astrocytes A [--seed S] --out FILE
+  nalsm lorenz analyse SWEEP.json [--out FILE]   redo the analysis and heatmaps of a saved sweep
 
 Protocol: Lorenz (σ 10, ρ 28, β 8/3), RK4 dt 0.01 from (1, 1, 1), first 1,000 steps dropped; each component
 normalised with the training part's mean and sd; 500 washout, 5,000 train, 2,000 test steps in this order;
@@ -286,6 +287,25 @@ async function sweep(argv: string[], values: Values): Promise<number> {
   return 0;
 }
 
+/** Redo the analysis of a saved sweep (its runs are kept in the JSON) with this build's analysis code. */
+async function analyse(argv: string[], values: Values, file: string | undefined): Promise<number> {
+  if (file === undefined) throw new UsageError('nalsm lorenz analyse needs the sweep results JSON (nalsm lorenz sweep --out)');
+  let j: Record<string, unknown>;
+  try {
+    j = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`${file}: cannot read a sweep results JSON (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  if (j.kind !== 'lorenz-sweep' || !Array.isArray(j.runs) || !Array.isArray(j.esnRuns) || typeof j.config !== 'object')
+    throw new UsageError(`${file}: not a lorenz sweep results file (expected kind "lorenz-sweep" with runs, esnRuns and config)`);
+  const keys = ['command', 'commit', 'machine', 'date', 'seeds', 'workers', 'grid', 'config', 'seconds', 'runs', 'esnRuns'] as const;
+  const rec = Object.fromEntries(keys.map((k) => [k, j[k]])) as unknown as SweepRecord;
+  rec.reanalysed = { command: commandLine(argv), commit: gitCommit(), date: new Date().toISOString() };
+  const r = await writeSweepReport(rec, String(values.out ?? file), values['no-figures'] !== true);
+  process.stdout.write(`${YANG_LABEL}\n${JSON.stringify(r.summary, null, 1)}\nresults: ${r.json}\n${r.svgs.map((s) => `figure: ${s}\n`).join('')}`);
+  return 0;
+}
+
 export async function lorenzCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === undefined || sub === '-h' || sub === '--help' || sub === 'help') {
@@ -297,6 +317,7 @@ export async function lorenzCommand(argv: string[]): Promise<number> {
     process.stdout.write(LORENZ_HELP);
     return 0;
   }
+  if (sub === 'analyse' || sub === 'analyze') return analyse(argv, values, positionals[0]);
   if (positionals.length) throw new UsageError(`nalsm lorenz ${sub}: unexpected argument "${positionals[0]}"`);
   if (sub === 'run') return runOne(argv, values);
   if (sub === 'sweep') return sweep(argv, values);
@@ -309,5 +330,5 @@ export async function lorenzCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${values.out}: ${net.params.N} neurons, ${net.params.A} astrocytes; synapses N→N ${c.NN}, N→A ${c.NA}, A→N ${c.AN}, A→A ${c.AA}\n`);
     return 0;
   }
-  throw new UsageError(`unknown lorenz subcommand "${sub}"; use run, sweep or generate (see nalsm lorenz --help)`);
+  throw new UsageError(`unknown lorenz subcommand "${sub}"; use run, sweep, generate or analyse (see nalsm lorenz --help)`);
 }

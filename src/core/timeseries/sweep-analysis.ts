@@ -41,7 +41,9 @@ function ratioLabel(N: number, A: number): string {
 
 /** Analyse the spiking runs of a sweep at horizon k (the MLP's slope is the learning rate). */
 export function analyseSweep(results: TaskResult[], k: number): HorizonAnalysis {
-  const runs = results.filter((r) => r.kind === 'astro');
+  const all = results.filter((r) => r.kind === 'astro');
+  // the claims leave out the empty network (N = A = 0): it has no features, so nothing to learn from
+  const runs = all.filter((r) => r.N + r.A > 0);
   const at = (r: TaskResult) => {
     const h = r.horizons.find((x) => x.k === k);
     if (!h || !h.mlp) throw new Error(`sweep analysis: run N=${r.N} A=${r.A} seed=${r.seed} has no MLP result at k=${k}`);
@@ -50,7 +52,7 @@ export function analyseSweep(results: TaskResult[], k: number): HorizonAnalysis 
   const lr = (r: TaskResult): number => at(r).mlp!.learningRate;
   const key = (N: number, A: number): string => `${N},${A}`;
   const groups = new Map<string, TaskResult[]>();
-  for (const r of runs) groups.set(key(r.N, r.A), [...(groups.get(key(r.N, r.A)) ?? []), r]);
+  for (const r of all) groups.set(key(r.N, r.A), [...(groups.get(key(r.N, r.A)) ?? []), r]);
   const cells: CellSummary[] = [...groups.values()].map((g) => ({
     N: g[0].N,
     A: g[0].A,
