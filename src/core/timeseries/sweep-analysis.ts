@@ -21,11 +21,39 @@ export interface HorizonAnalysis {
   k: number;
   cells: CellSummary[];
   claims: {
-    mixedVsPure: { bySize: Array<{ size: number; mixed: number[]; pure: number[]; test: MannWhitneyResult }>; pooled: MannWhitneyResult | null; reproduced: boolean };
+    mixedVsPure: MixedVsPure;
+    /** not one of the paper's claims: the same comparison on the test NRMSE (ridge) */
+    mixedVsPureNrmse: MixedVsPure;
     bestRatio: { bestCell: { N: number; A: number; ratio: number | null; learningRate: number }; byRatio: Array<{ ratio: string; aOverN: number; cells: number; meanLearningRate: number }>; bestRatioBin: string | null; reproduced: boolean };
     size: { spearmanTotal: { rho: number; p: number; n: number }; spearmanAstroShare: { rho: number; p: number; n: number }; reproduced: boolean };
     lasso: { olsNA: OlsResult; olsTotal: OlsResult; olsAllThree: OlsResult; lasso: LassoResult; reproduced: boolean };
   };
+}
+
+/** Mixed (N > 0 and A > 0) against pure networks at equal N + A; "reproduced": mixed lower, pooled p < 0.05. */
+export interface MixedVsPure {
+  bySize: Array<{ size: number; mixed: number[]; pure: number[]; test: MannWhitneyResult }>;
+  pooled: MannWhitneyResult | null;
+  reproduced: boolean;
+}
+
+function comparePureMixed(runs: TaskResult[], value: (r: TaskResult) => number): MixedVsPure {
+  const mixed = (r: TaskResult): boolean => r.N > 0 && r.A > 0;
+  const pure = (r: TaskResult): boolean => (r.N > 0) !== (r.A > 0);
+  const sizes = [...new Set(runs.map((r) => r.N + r.A))].sort((a, b) => a - b);
+  const bySize: MixedVsPure['bySize'] = [];
+  const poolM: number[] = [];
+  const poolP: number[] = [];
+  for (const s of sizes) {
+    const m = runs.filter((r) => r.N + r.A === s && mixed(r)).map(value);
+    const p = runs.filter((r) => r.N + r.A === s && pure(r)).map(value);
+    if (m.length === 0 || p.length === 0) continue;
+    bySize.push({ size: s, mixed: m, pure: p, test: mannWhitney(m, p) });
+    poolM.push(...m);
+    poolP.push(...p);
+  }
+  const pooled = poolM.length && poolP.length ? mannWhitney(poolM, poolP) : null;
+  return { bySize, pooled, reproduced: pooled !== null && pooled.p < 0.05 && pooled.probALower > 0.5 };
 }
 
 const meanSd = (v: number[]): { mean: number; sd: number } => {
@@ -64,22 +92,9 @@ export function analyseSweep(results: TaskResult[], k: number): HorizonAnalysis 
   }));
   cells.sort((a, b) => a.N - b.N || a.A - b.A);
 
-  // 1. mixed vs pure at equal total size (sizes where both kinds exist)
-  const mixed = (r: TaskResult): boolean => r.N > 0 && r.A > 0;
-  const pure = (r: TaskResult): boolean => (r.N > 0) !== (r.A > 0);
-  const sizes = [...new Set(runs.map((r) => r.N + r.A))].sort((a, b) => a - b);
-  const bySize: HorizonAnalysis['claims']['mixedVsPure']['bySize'] = [];
-  const poolM: number[] = [];
-  const poolP: number[] = [];
-  for (const s of sizes) {
-    const m = runs.filter((r) => r.N + r.A === s && mixed(r)).map(lr);
-    const p = runs.filter((r) => r.N + r.A === s && pure(r)).map(lr);
-    if (m.length === 0 || p.length === 0) continue;
-    bySize.push({ size: s, mixed: m, pure: p, test: mannWhitney(m, p) });
-    poolM.push(...m);
-    poolP.push(...p);
-  }
-  const pooled = poolM.length && poolP.length ? mannWhitney(poolM, poolP) : null;
+  // 1. mixed vs pure at equal total size (sizes where both kinds exist); also on the ridge NRMSE
+  const mixedVsPure = comparePureMixed(runs, lr);
+  const mixedVsPureNrmse = comparePureMixed(runs, (r) => at(r).ridge.nrmse);
 
   // 2. the best A:N ratio
   const mixedCells = cells.filter((c) => c.N > 0 && c.A > 0);
@@ -99,7 +114,7 @@ export function analyseSweep(results: TaskResult[], k: number): HorizonAnalysis 
   const y = runs.map(lr);
   const total = runs.map((r) => r.N + r.A);
   const sTotal = spearman(total, y);
-  const mixedRuns = runs.filter(mixed);
+  const mixedRuns = runs.filter((r) => r.N > 0 && r.A > 0);
   const sShare = spearman(mixedRuns.map((r) => r.A / (r.N + r.A)), mixedRuns.map(lr));
 
   // 4. OLS and LASSO on N, A, N + A; folds = the seed's position (deterministic)
@@ -112,7 +127,8 @@ export function analyseSweep(results: TaskResult[], k: number): HorizonAnalysis 
     k,
     cells,
     claims: {
-      mixedVsPure: { bySize, pooled, reproduced: pooled !== null && pooled.p < 0.05 && pooled.probALower > 0.5 },
+      mixedVsPure,
+      mixedVsPureNrmse,
       bestRatio: {
         bestCell: { N: best.N, A: best.A, ratio: best.N > 0 ? best.A / best.N : null, learningRate: best.learningRate.mean },
         byRatio,
