@@ -30,6 +30,7 @@ const PARAM_HELP = `Reservoir parameters (the paper publishes none; defaults are
 Readouts and protocol:
   --epochs E        MLP epochs (Adam, minibatch ${DEFAULT_READOUTS.mlp!.batchSize}, lr ${DEFAULT_READOUTS.mlp!.lr})   [${DEFAULT_READOUTS.mlp!.epochs}]
   --slope-epochs K  epochs 1..K give the learning rate (slope of ln MSE)       [${DEFAULT_READOUTS.mlp!.slopeEpochs}]
+  --lr X            the MLP's Adam step size                                  [${DEFAULT_READOUTS.mlp!.lr}]
   --hidden H1,H2    MLP hidden widths (3 weight layers)                      [${DEFAULT_READOUTS.mlp!.hidden.join(',')}]
   --washout W --train T --test S   protocol lengths (shorter only for tests) [${LORENZ_PROTOCOL.washout}, ${LORENZ_PROTOCOL.train}, ${LORENZ_PROTOCOL.test}]
   --quiet           no progress output
@@ -97,6 +98,7 @@ const FLAGS = {
   'astro-gain': { type: 'string' },
   epochs: { type: 'string' },
   'slope-epochs': { type: 'string' },
+  lr: { type: 'string' },
   hidden: { type: 'string' },
   washout: { type: 'string' },
   train: { type: 'string' },
@@ -185,7 +187,8 @@ function readoutsFrom(values: Values): ReadoutSettings {
     if (!/^\d+$/.test(s.trim()) || Number(s) < 1 || Number(s) > 4096) throw new UsageError(`--hidden must be comma-separated widths in 1..4096, got "${values.hidden}"`);
     return Number(s);
   });
-  return { ...DEFAULT_READOUTS, mlp: { ...m, epochs, slopeEpochs, hidden } };
+  const lr = floatFlag(values, 'lr', m.lr, 1e-9, 10)!;
+  return { ...DEFAULT_READOUTS, mlp: { ...m, epochs, slopeEpochs, hidden, lr } };
 }
 
 const isProtocolDefault = (p: Protocol): boolean => p.washout === LORENZ_PROTOCOL.washout && p.train === LORENZ_PROTOCOL.train && p.test === LORENZ_PROTOCOL.test;
