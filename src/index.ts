@@ -34,3 +34,5 @@ export { readNtidigits, writeNtidigits, ntidigitsLabel, audioEvents, type AudioE
 export { generateSpokenDigits, utterance, renderUtterance } from './data/spoken-digits.js';
 export { decodeWav } from './data/wav.js';
 export { runZeroShot, PAPER_ENCODERS, PAPER_PROJECTION, type ZeroShotRunOptions, type ZeroShotRunResult } from './pipeline/zero-shot/run.js';
+export { runLorenzSweep, sweepTasks, type SweepOptions } from './pipeline/lorenz-sweep.js';
+export { runSweepTasks } from './pipeline/lorenz-pool.js';

@@ -15,6 +15,7 @@ import { sweepCommand } from './commands/sweep.js';
 import { workerCommand } from './commands/worker.js';
 import { exportCommand } from './commands/export.js';
 import { zeroShotCommand } from './commands/zero-shot.js';
+import { lorenzCommand } from './commands/lorenz.js';
 
 const HELP = `nalsm: neuron-astrocyte liquid state machines (Ivanov & Michmizos, NeurIPS 2021)
 
@@ -34,6 +35,7 @@ Commands
   worker     take sweep jobs from a queue (BullMQ on Redis) on this machine
   export     export runs for the web page (--web): network, W_INI, readout, test images
   zero-shot  fixed random LSM as a multimodal event encoder: supervised, zero-shot retrieval (Lin et al. 2025)
+  lorenz     spiking reservoir with astrocyte-like units on Lorenz prediction (after Yang et al. 2025): run, sweep
 
 nalsm <command> --help shows each command's options.
 `;
@@ -52,6 +54,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   worker: workerCommand,
   export: exportCommand,
   'zero-shot': zeroShotCommand,
+  lorenz: lorenzCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
