@@ -2,7 +2,7 @@
 // horizon, the ESN baseline at the size of the best spiking cell, a results JSON and heatmaps.
 import { join, dirname, basename } from 'node:path';
 import { runSweepTasks } from './lorenz-pool.js';
-import { writeFileAtomic, writeJsonAtomic, gitCommit, machineInfo } from './results.js';
+import { writeFileAtomic, writeJsonAtomic, gitProvenance, machineInfo } from './results.js';
 import { analyseSweep, bestCellByNrmse } from '../core/timeseries/sweep-analysis.js';
 import { YANG_LABEL, type SweepConfig, type SweepTask, type TaskResult } from '../core/timeseries/sweep-task.js';
 import { heatmapSpec } from '../report/lorenz-figures.js';
@@ -62,7 +62,7 @@ export async function runLorenzSweep(cfg: SweepConfig, o: SweepOptions): Promise
   const esn = await runSweepTasks(cfg, esnTasks, o.workers, (d, n) => o.onProgress?.('esn', d, n));
   const record: SweepRecord = {
     command: o.command,
-    commit: gitCommit(),
+    ...gitProvenance(),
     machine: machineInfo(),
     date: new Date().toISOString(),
     seeds: o.seeds,

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parseFlags, intFlag, floatFlag, choiceFlag, UsageError } from '../args.js';
 import { makeProgress } from '../progress.js';
-import { writeFileAtomic, writeJsonAtomic, gitCommit, machineInfo } from '../../pipeline/results.js';
+import { writeFileAtomic, writeJsonAtomic, gitProvenance, machineInfo } from '../../pipeline/results.js';
 import { runLorenzSweep, writeSweepReport, type SweepRecord } from '../../pipeline/lorenz-sweep.js';
 import { astroParams, BLOCKS, DEFAULT_ASTRO_PARAMS, type AstroReservoirParams } from '../../core/astro-units/params.js';
 import { generateAstroNetwork, blockCounts, type AstroNetwork } from '../../core/astro-units/network.js';
@@ -245,7 +245,7 @@ async function runOne(argv: string[], values: Values): Promise<number> {
     label: YANG_LABEL,
     kind: 'lorenz-run',
     command: commandLine(argv),
-    commit: gitCommit(),
+    ...gitProvenance(),
     machine: machineInfo(),
     date: new Date().toISOString(),
     seed,
@@ -303,7 +303,7 @@ async function analyse(argv: string[], values: Values, file: string | undefined)
     throw new UsageError(`${file}: not a lorenz sweep results file (expected kind "lorenz-sweep" with runs, esnRuns and config)`);
   const keys = ['command', 'commit', 'machine', 'date', 'seeds', 'workers', 'grid', 'config', 'seconds', 'runs', 'esnRuns'] as const;
   const rec = Object.fromEntries(keys.map((k) => [k, j[k]])) as unknown as SweepRecord;
-  rec.reanalysed = { command: commandLine(argv), commit: gitCommit(), date: new Date().toISOString() };
+  rec.reanalysed = { command: commandLine(argv), ...gitProvenance(), date: new Date().toISOString() };
   const r = await writeSweepReport(rec, String(values.out ?? file), values['no-figures'] !== true);
   process.stdout.write(`${YANG_LABEL}\n${JSON.stringify(r.summary, null, 1)}\nresults: ${r.json}\n${r.svgs.map((s) => `figure: ${s}\n`).join('')}`);
   return 0;
