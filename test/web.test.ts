@@ -4,13 +4,13 @@
 // the same export), timed on both; a corrupt or foreign export must get a clear error in the page.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { spawnSync } from 'node:child_process';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { loadavg } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from './browser.js';
 import { decodeWebExport, type WebExport } from '../src/core/web/export-format.js';
@@ -19,9 +19,12 @@ import { compileNetwork, weightsToIds } from '../src/core/sim/compiled.js';
 import { createSimulator, simulatorBackend } from '../src/core/sim/types.js';
 import { uniformWeights } from '../src/core/network/weights.js';
 import { JobRunner } from '../src/core/job.js';
-import { writeJsonAtomic, gitCommit, machineInfo } from '../src/pipeline/results.js';
+import { writeJsonAtomic, gitProvenance, machineInfo } from '../src/pipeline/results.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// The screenshot and the page-vs-Node figures go to results/ only when asked (NALSM_RECORD=1): a plain
+// `npm test` must not rewrite committed results, so it writes them to a temporary folder instead.
+const RECORD_DIR = process.env.NALSM_RECORD === '1' ? join(ROOT, 'results') : mkdtempSync(join(tmpdir(), 'nalsm-web-record-'));
 const DIST = join(ROOT, 'web', 'dist');
 const EXPORT_FILE = join(ROOT, 'web', 'public', 'nalsm-web.bin');
 const SAMPLES = 100;
@@ -129,7 +132,7 @@ test('page: a digit drawn with the mouse is simulated, read out and drawn', asyn
   assert.ok((await page.evaluate(LIT_PIXELS('grid3d'))) as number > 1000, 'the 3-D view is blank');
   assert.match((await page.textContent('#sigma')) ?? '', /^\d+\.\d{3}$|^n\/a$/);
   assert.match((await page.textContent('#status')) ?? '', /250 ms in .* ms of compute \((wasm|js)\)/);
-  await page.screenshot({ path: join(ROOT, 'results', 'web-page.png') });
+  await page.screenshot({ path: join(RECORD_DIR, 'web-page.png') });
 
   // the LSM on the same drawing, then a bundled test image: each control starts a new run
   const runId = async (): Promise<string | null> => page.getAttribute('body', 'data-run');
@@ -241,17 +244,15 @@ test('page: 100 MNIST test images through the worker give Node\'s spike counts a
     };
   }
   const browserVersion = needBrowser().version();
-  writeJsonAtomic(join(ROOT, 'results', 'web-page-vs-node.json'), {
+  writeJsonAtomic(join(RECORD_DIR, 'web-page-vs-node.json'), {
     name: 'web-page-vs-node',
     kind: 'web-check',
     what: `the first ${SAMPLES} MNIST test images through the page's worker (headless Chromium) and through Node (the pipeline's JobRunner, and the page's LiveModel on Node), same export, network, weights, readout and seed; after a warm-up pass, seven timed passes per side, page and Node alternating; msPerSample = the fastest pass's wall time / samples (the machine is shared), in the worker and in Node's main thread`,
     export: { file: 'web/public/nalsm-web.bin', bytes: exportBytes.length, runs: exp.meta.runs },
     seed: exp.models[0].seed,
     figures,
-    command: 'npm test (test/web.test.ts)',
-    commit: gitCommit(),
-    // the first test rewrites results/web-page.png, so a committed tree reads as dirty here whenever the screenshot's bytes changed
-    ...(gitCommit().endsWith('-dirty') ? { provenanceNote: 'written by npm test, whose first page test rewrites results/web-page.png before this file: "dirty" includes that screenshot; other uncommitted changes, if any, are not recorded here' } : {}),
+    command: 'npm run build && NALSM_RECORD=1 node --test dist/test/web.test.js',
+    ...gitProvenance(),
     // the 1-minute load average before and after: other jobs on the machine slow both sides unevenly
     machine: { ...machineInfo(), browser: `chromium ${browserVersion} (headless)`, loadAverage1min: { before: round(loadBefore[0], 2), after: round(loadavg()[0], 2) } },
     finishedAt: new Date().toISOString(),
