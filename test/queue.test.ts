@@ -6,21 +6,23 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseQueueUrl } from '../src/queue/url.js';
 import { checkJob } from '../src/queue/worker.js';
 import { NALSM_VERSION } from '../src/queue/version.js';
+import { startRedisServer, type RedisServer } from '../bench/redis-server.js';
 
 const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const REDIS = process.env.NALSM_REDIS_SERVER ?? 'redis-server';
 const started: ChildProcess[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'nalsm-queue-'));
+let redis: RedisServer | null = null;
 
 after(() => {
   for (const p of started) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+  redis?.kill();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -43,16 +45,6 @@ test('a worker refuses unknown job kinds, other versions and payloads off the sc
   assert.throws(() => checkJob({ id: '2', name: 'init', data: { version: '0.0.1' } }), new RegExp(`made by nalsm 0\\.0\\.1; this worker runs nalsm ${NALSM_VERSION.replace(/\./g, '\\.')}`));
   assert.throws(() => checkJob({ id: '3', name: 'init', data: { version: NALSM_VERSION, kind: 'init', run: { name: 'x' }, fingerprint: 'f', code: 'rm -rf /' } }), /job 3: its init payload does not match the schema: .*fingerprint.*code|job 3: its init payload does not match the schema/);
 });
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-    s.on('error', reject);
-  });
 
 /** Resolves when `re` appears in the process's stdout (accumulated), rejects on timeout. */
 function waitFor(p: ChildProcess, out: { text: string }, re: RegExp, ms: number, what: string): Promise<RegExpMatchArray> {
@@ -86,12 +78,6 @@ function spawnLogged(cmd: string, args: string[]): { p: ChildProcess; out: { tex
 
 const exited = (p: ChildProcess): Promise<number | null> => (p.exitCode !== null || p.signalCode !== null ? Promise.resolve(p.exitCode) : new Promise((r) => p.on('exit', (code) => r(code))));
 
-async function startRedis(port: number): Promise<ChildProcess> {
-  const r = spawnLogged(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--appendfsync', 'always']);
-  await waitFor(r.p, r.out, /Ready to accept connections/, 10000, 'redis-server to start');
-  return r.p;
-}
-
 test('3 workers, one SIGKILLed mid-job, Redis restarted: the same counts, accuracies and σ_BF as a local sweep', { timeout: 240_000 }, async () => {
   const which = spawnSync(REDIS, ['--version'], { encoding: 'utf8' });
   assert.equal(which.status, 0, `redis-server is needed (Debian redis-server; npm test installs it via scripts/ensure-test-deps.sh): ${which.error?.message ?? which.stderr}`);
@@ -105,9 +91,8 @@ test('3 workers, one SIGKILLed mid-job, Redis restarted: the same counts, accura
   assert.equal(local.status, 0, local.stderr);
 
   console.error(`local sweep ${Date.now() - t0} ms`);
-  const port = await freePort();
-  let redis = await startRedis(port);
-  const url = `redis://127.0.0.1:${port}`;
+  redis = await startRedisServer(dir);
+  const url = redis.url;
   const workers = [0, 1, 2].map(() => spawnLogged(process.execPath, [MAIN, 'worker', '--queue', url, '--threads', '1', '--lock-ms', '2000']));
   const coord = spawnLogged(process.execPath, [MAIN, 'sweep', sweep, '--queue', url, '--out', join(dir, 'queue'), '--runs', join(dir, 'queue-runs')]);
 
@@ -128,9 +113,7 @@ test('3 workers, one SIGKILLed mid-job, Redis restarted: the same counts, accura
     setTimeout(() => (clearInterval(t), reject(new Error('no job finished after the kill'))), 60000).unref();
   });
   console.error(`kill at +${Date.now() - t0} ms`);
-  redis.kill('SIGTERM');
-  await exited(redis);
-  redis = await startRedis(port);
+  await redis.restart();
   console.error(`redis restarted at +${Date.now() - t0} ms`);
 
   const code = await Promise.race([exited(coord.p), new Promise((r) => setTimeout(() => r('timeout'), 180000).unref())]);
@@ -150,7 +133,6 @@ test('3 workers, one SIGKILLed mid-job, Redis restarted: the same counts, accura
   for (const w of workers.slice(1)) w.p.kill('SIGTERM');
   for (const w of workers) assert.notEqual(await Promise.race([exited(w.p), new Promise((r) => setTimeout(() => r('hung'), 15000).unref())]), 'hung', 'workers stop on SIGTERM');
   console.error(`workers stopped at +${Date.now() - t0} ms`);
-  redis.kill('SIGTERM');
-  await exited(redis);
+  await redis.stop();
   console.error(`redis stopped at +${Date.now() - t0} ms`);
 });
