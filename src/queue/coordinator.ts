@@ -115,7 +115,10 @@ export async function queueExecutor(o: {
               return 0;
             }
             if (state !== 'completed') return 0;
-            t.init = job.returnvalue as InitReturn;
+            // the job object was read before its state: read it again for the return value
+            const ret = (await Job.fromId(queue, id))?.returnvalue as InitReturn | null | undefined;
+            if (!ret) return 0;
+            t.init = ret;
             t.stage = 'counts';
             const fid = jobId.finish(v, key);
             if (!(await Job.fromId(queue, fid))) {
@@ -150,7 +153,9 @@ export async function queueExecutor(o: {
               const dep = await job.getDependenciesCount({ processed: true });
               return 1 + (dep.processed ?? 0);
             }
-            await finishLocally(t, job.returnvalue as FinishReturn);
+            const ret = (await Job.fromId(queue, jobId.finish(v, key)))?.returnvalue as FinishReturn | null | undefined;
+            if (!ret) return 1;
+            await finishLocally(t, ret);
             return t.chunks.length + 2;
           }
           return t.chunks.length + 2;
