@@ -26,6 +26,7 @@ try {
   const local: number[] = [];
   const queue: number[] = [];
   let jobs = 0;
+  const gaps: number[] = [];
   let hashes: string[] = [];
   for (let r = 0; r < rounds; r++) {
     let t = performance.now();
@@ -34,13 +35,24 @@ try {
     local.push((performance.now() - t) / 1000);
     // a fresh queue each round (no finished jobs to reuse); workers started and connected before the clock
     spawnSync('redis-cli', ['-p', String(redis.port), 'flushall']);
-    for (let k = 0; k < 2; k++) workers.push(spawn(process.execPath, [MAIN, 'worker', '--queue', redis.url, '--threads', '1', '--quiet'], { stdio: 'ignore' }));
+    const logs: string[] = ['', ''];
+    for (let k = 0; k < 2; k++) {
+      const w = spawn(process.execPath, [MAIN, 'worker', '--queue', redis.url, '--threads', '1'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      w.stdout!.on('data', (d) => (logs[k] += d));
+      workers.push(w);
+    }
     await new Promise((res) => setTimeout(res, 3000));
     t = performance.now();
     const q = spawnSync(process.execPath, [MAIN, 'sweep', file, '--queue', redis.url, '--out', join(dir, `q${r}`), '--runs', join(dir, `qr${r}`), '--quiet'], { encoding: 'utf8' });
     if (q.status !== 0) throw new Error(`queued sweep failed: ${q.stderr}`);
     queue.push((performance.now() - t) / 1000);
     for (const w of workers.splice(0)) w.kill('SIGTERM');
+    // dispatch gaps: from a worker's "done" to its next "start" while jobs were waiting (the queue's own cost
+    // per job: fetching, lock, schema check, payload reads and writes outside the compute)
+    for (const text of logs) {
+      const ev = [...text.matchAll(/^(\S+) job \S+ (start|done)/gm)].map((m) => ({ t: Date.parse(m[1]), kind: m[2] }));
+      for (let i = 1; i < ev.length; i++) if (ev[i - 1].kind === 'done' && ev[i].kind === 'start') gaps.push(ev[i].t - ev[i - 1].t);
+    }
     const recs = (p: string): Array<{ countsSha256: string; accuracy: unknown }> => JSON.parse(readFileSync(join(dir, p, 'queue-demo-summary.json'), 'utf8')).records;
     const lh = recs(`l${r}`).map((x) => `${x.countsSha256} ${JSON.stringify(x.accuracy)}`);
     const qh = recs(`q${r}`).map((x) => `${x.countsSha256} ${JSON.stringify(x.accuracy)}`);
@@ -50,7 +62,11 @@ try {
     jobs = 4 * (2 + 10);
     process.stderr.write(`round ${r + 1}: local ${local[r].toFixed(1)} s, queue ${queue[r].toFixed(1)} s\n`);
   }
-  const med = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+  const med = (a: number[]): number => {
+    const s = [...a].sort((x, y) => x - y);
+    const m = s.length >> 1;
+    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  };
   const L = med(local);
   const Q = med(queue);
   const result = {
@@ -67,6 +83,8 @@ try {
     seconds: { local, queue, localMedian: L, queueMedian: Q },
     queueOverLocal: Math.round((Q / L) * 1000) / 1000,
     perJobOverheadMs: Math.round(((Q - L) * 1000) / jobs),
+    perJobOverheadDefinition: '(queue wall − local wall) / jobs, medians over rounds; negative when the queue overlaps runs (a local sweep runs phase A on one thread while the other core idles)',
+    dispatchGapMs: { median: gaps.length ? med(gaps) : null, max: gaps.length ? Math.max(...gaps) : null, n: gaps.length, definition: 'per worker, from one job done to its next job started (includes waiting for the next ready job when none was ready)' },
     jobsPerSecond: Math.round((jobs / Q) * 100) / 100,
     identical: true,
     records: hashes,
