@@ -136,3 +136,9 @@ test('3 workers, one SIGKILLed mid-job, Redis restarted: the same counts, accura
   await redis.stop();
   console.error(`redis stopped at +${Date.now() - t0} ms`);
 });
+
+test('a worker whose data differ from the sweep\'s refuses the job, naming the fingerprints', async () => {
+  const { compute } = await import('../src/queue/compute.js');
+  const spec = { model: 'lsm' as const, dataset: 'mnist' as const, dims: [4, 4, 4] as [number, number, number], seed: 1, sizes: { train: 20, val: 10, test: 10 } };
+  assert.throws(() => compute({ kind: 'init', spec, key: '0'.repeat(32), fingerprint: 'a'.repeat(64) }), /the mnist data on worker \S+ differ from the sweep's: fingerprint [0-9a-f]{12}…, the job expects aaaaaaaaaaaa…/);
+});

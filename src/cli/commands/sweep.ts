@@ -71,6 +71,13 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   let executor: SweepExecutor;
   if (values.queue !== undefined) {
     const { queueExecutor } = await import('../../queue/coordinator.js');
+    const { parseQueueUrl, QueueUrlError } = await import('../../queue/url.js');
+    try {
+      parseQueueUrl(String(values.queue), { allowRemote: Boolean(values['allow-remote']) });
+    } catch (e) {
+      if (e instanceof QueueUrlError) throw new UsageError(e.message);
+      throw e;
+    }
     executor = await queueExecutor({
       url: String(values.queue),
       allowRemote: Boolean(values['allow-remote']),
