@@ -43,10 +43,14 @@ try {
     }
     await new Promise((res) => setTimeout(res, 3000));
     t = performance.now();
-    const q = spawnSync(process.execPath, [MAIN, 'sweep', file, '--queue', redis.url, '--out', join(dir, `q${r}`), '--runs', join(dir, `qr${r}`), '--quiet'], { encoding: 'utf8' });
-    if (q.status !== 0) throw new Error(`queued sweep failed: ${q.stderr}`);
+    // asynchronous, so the workers' log lines are read while the sweep runs
+    const coord = spawn(process.execPath, [MAIN, 'sweep', file, '--queue', redis.url, '--out', join(dir, `q${r}`), '--runs', join(dir, `qr${r}`), '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    coord.stderr!.on('data', (d) => (err += d));
+    const code = await new Promise<number | null>((res) => coord.on('exit', res));
+    if (code !== 0) throw new Error(`queued sweep failed: ${err}`);
     queue.push((performance.now() - t) / 1000);
-    for (const w of workers.splice(0)) w.kill('SIGTERM');
+    await Promise.all(workers.splice(0).map((w) => new Promise((res) => (w.on('exit', res), w.kill('SIGTERM')))));
     // dispatch gaps: from a worker's "done" to its next "start" while jobs were waiting (the queue's own cost
     // per job: fetching, lock, schema check, payload reads and writes outside the compute)
     for (const text of logs) {
