@@ -136,3 +136,12 @@ test('a killed run resumes from its finished chunks with the same counts and res
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('every sweep file under sweeps/ is valid and expands', async () => {
+  const { loadSweep } = await import('../src/sweep/sweep.js');
+  const root = fileURLToPath(new URL('../../sweeps/', import.meta.url));
+  const files = readdirSync(root).filter((f) => f.endsWith('.yaml'));
+  assert.ok(files.includes('table1-mnist-1000.yaml'));
+  const counts = Object.fromEntries(files.map((f) => [f, loadSweep(join(root, f)).runs.length]));
+  assert.deepEqual(counts, { 'astro-density-mnist-1000.yaml': 12, 'fig2-mnist-1000.yaml': 21, 'queue-demo.yaml': 4, 'table1-mnist-1000.yaml': 30 });
+});
