@@ -1,6 +1,7 @@
 // The queue, for real: redis-server (Debian; npm test installs it) on 127.0.0.1 at a free port in its own
 // folder with the append-only file on, 3 `nalsm worker` processes, a small sweep (2 models × 2 seeds).
-// One worker is SIGKILLed while it holds a job, Redis is restarted once mid-sweep; every run's count hash,
+// One worker is SIGKILLed while it holds a job, Redis is restarted once mid-sweep, the coordinator is killed
+// and started again; every run's count hash,
 // accuracy and σ_BF must equal the same sweep run locally. Everything started here is stopped whatever happens.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -78,7 +79,7 @@ function spawnLogged(cmd: string, args: string[]): { p: ChildProcess; out: { tex
 
 const exited = (p: ChildProcess): Promise<number | null> => (p.exitCode !== null || p.signalCode !== null ? Promise.resolve(p.exitCode) : new Promise((r) => p.on('exit', (code) => r(code))));
 
-test('3 workers, one SIGKILLed mid-job, Redis restarted: the same counts, accuracies and σ_BF as a local sweep', { timeout: 240_000 }, async () => {
+test('3 workers, one SIGKILLed mid-job, Redis restarted, coordinator restarted: the same counts, accuracies and σ_BF as a local sweep', { timeout: 240_000 }, async () => {
   const which = spawnSync(REDIS, ['--version'], { encoding: 'utf8' });
   assert.equal(which.status, 0, `redis-server is needed (Debian redis-server; npm test installs it via scripts/ensure-test-deps.sh): ${which.error?.message ?? which.stderr}`);
   const sweep = join(dir, 'faults.yaml');
@@ -94,7 +95,7 @@ test('3 workers, one SIGKILLed mid-job, Redis restarted: the same counts, accura
   redis = await startRedisServer(dir);
   const url = redis.url;
   const workers = [0, 1, 2].map(() => spawnLogged(process.execPath, [MAIN, 'worker', '--queue', url, '--threads', '1', '--lock-ms', '2000']));
-  const coord = spawnLogged(process.execPath, [MAIN, 'sweep', sweep, '--queue', url, '--out', join(dir, 'queue'), '--runs', join(dir, 'queue-runs')]);
+  let coord = spawnLogged(process.execPath, [MAIN, 'sweep', sweep, '--queue', url, '--out', join(dir, 'queue'), '--runs', join(dir, 'queue-runs')]);
 
   // SIGKILL worker 0 while it holds a count job
   const held = await waitFor(workers[0].p, workers[0].out, /job (\S+-count-\S+) start/, 60000, 'worker 0 to take a count job');
@@ -115,6 +116,10 @@ test('3 workers, one SIGKILLed mid-job, Redis restarted: the same counts, accura
   console.error(`kill at +${Date.now() - t0} ms`);
   await redis.restart();
   console.error(`redis restarted at +${Date.now() - t0} ms`);
+  // the coordinator killed too: the same command (with --resume) picks up the jobs where they are
+  coord.p.kill('SIGKILL');
+  await exited(coord.p);
+  coord = spawnLogged(process.execPath, [MAIN, 'sweep', sweep, '--queue', url, '--out', join(dir, 'queue'), '--runs', join(dir, 'queue-runs'), '--resume']);
 
   const code = await Promise.race([exited(coord.p), new Promise((r) => setTimeout(() => r('timeout'), 180000).unref())]);
   console.error(`queued sweep done at +${Date.now() - t0} ms`);
