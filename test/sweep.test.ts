@@ -162,6 +162,7 @@ test('a run that fails is listed with its message; the other runs finish; exit 1
     assert.deepEqual(s.runs, { total: 2, done: 1, failed: 1 });
     assert.equal(s.records[0].status, 'done');
     assert.match(s.failures[0].error, /no-such-folder/);
+    assert.match(readFileSync(join(dir, 'out', 'mixed-accuracy-sigma.svg'), 'utf8'), /^<svg[\s\S]*σ_BF[\s\S]*<\/svg>\s*$/);
     const again = spawnSync(process.execPath, args, { encoding: 'utf8' });
     assert.equal(again.status, 1);
     const s2 = JSON.parse(readFileSync(join(dir, 'out', 'mixed-summary.json'), 'utf8'));
