@@ -2,7 +2,7 @@
 // the statistics against known values, and a killed run resuming from its finished chunks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
@@ -132,6 +132,43 @@ test('a killed run resumes from its finished chunks with the same counts and res
     assert.deepEqual(resumed.json.accuracy, whole.json.accuracy);
     assert.ok(fresh === 5, `5 chunks in all, ${kept.length} reused from disk, progress reports each once: ${fresh}`);
     assert.ok(!existsSync(join(dir, 'b-runs', 'resume')), 'resume files go once the results are written');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('every sweep file under sweeps/ is valid and expands', async () => {
+  const { loadSweep } = await import('../src/sweep/sweep.js');
+  const root = fileURLToPath(new URL('../../sweeps/', import.meta.url));
+  const files = readdirSync(root).filter((f) => f.endsWith('.yaml'));
+  assert.ok(files.includes('table1-mnist-1000.yaml'));
+  const counts = Object.fromEntries(files.map((f) => [f, loadSweep(join(root, f)).runs.length]));
+  assert.deepEqual(counts, { 'astro-density-mnist-1000.yaml': 12, 'fig2-mnist-1000.yaml': 21, 'queue-demo.yaml': 4, 'table1-mnist-1000.yaml': 30 });
+});
+
+test('a run that fails is listed with its message; the other runs finish; exit 1; a rerun keeps the finished run', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nalsm-sweep-fail-'));
+  try {
+    const file = join(dir, 'mixed.yaml');
+    writeFileSync(
+      file,
+      ['name: mixed', 'neurons: 64', 'train: 100', 'val: 50', 'test: 50', 'readout: { optimizer: adam, epochs: 5 }', 'runs:', '  - { model: lsm, seed: 1 }', `  - { model: lsm, dataset: nmnist, data: ${join(dir, 'no-such-folder')}, seed: 1 }`, ''].join('\n'),
+    );
+    const args = [MAIN, 'sweep', file, '--out', join(dir, 'out'), '--runs', join(dir, 'runs'), '--workers', '1', '--quiet'];
+    const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /FAILED lsm-nmnist-64-s1: .*no-such-folder/);
+    const s = JSON.parse(readFileSync(join(dir, 'out', 'mixed-summary.json'), 'utf8'));
+    assert.deepEqual(s.runs, { total: 2, done: 1, failed: 1 });
+    assert.equal(s.records[0].status, 'done');
+    assert.match(s.failures[0].error, /no-such-folder/);
+    assert.match(readFileSync(join(dir, 'out', 'mixed-accuracy-sigma.svg'), 'utf8'), /^<svg[\s\S]*σ_BF[\s\S]*<\/svg>\s*$/);
+    const again = spawnSync(process.execPath, args, { encoding: 'utf8' });
+    assert.equal(again.status, 1);
+    const s2 = JSON.parse(readFileSync(join(dir, 'out', 'mixed-summary.json'), 'utf8'));
+    assert.equal(s2.records[0].results, s.records[0].results);
+    assert.equal(s2.records[0].countsSha256, s.records[0].countsSha256);
+    assert.equal(s2.startedAt !== s.startedAt, true);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

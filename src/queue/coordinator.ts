@@ -58,19 +58,25 @@ export async function queueExecutor(o: {
       try {
         // the data each run needs, as the coordinator loads it: workers must load the same
         const loadedBy = new Map<string, { fingerprint: string; loaded: LoadedSplits }>();
-        const tracked: Tracked[] = runs.map((run) => {
+        const tracked: Tracked[] = runs.flatMap((run) => {
           const k = canonicalJson({ dataset: run.spec.dataset, dataDir: run.spec.dataDir, sizes: run.spec.sizes });
           let d = loadedBy.get(k);
           if (!d) {
-            const loaded = loadSplits(run.spec, log);
-            d = { loaded, fingerprint: dataFingerprint(loaded) };
-            loadedBy.set(k, d);
+            try {
+              const loaded = loadSplits(run.spec, log);
+              d = { loaded, fingerprint: dataFingerprint(loaded) };
+              loadedBy.set(k, d);
+            } catch (e) {
+              // unreadable data fail this run; the others go on
+              onRecord(failedRecord(run, `cannot load its data here: ${(e as Error).message}`));
+              return [];
+            }
           }
           const chunks = COUNT_ORDER.flatMap((split) => {
             const n = d!.loaded.data[split].n;
             return Array.from({ length: Math.ceil(n / CHUNK_SAMPLES) }, (_, q) => ({ split, start: q * CHUNK_SAMPLES, end: Math.min(n, (q + 1) * CHUNK_SAMPLES) }));
           });
-          return { run, fingerprint: d.fingerprint, chunks, stage: 'init' as const, fresh: true };
+          return [{ run, fingerprint: d.fingerprint, chunks, stage: 'init' as const, fresh: true }];
         });
         const totalJobs = tracked.reduce((a, t) => a + t.chunks.length + 2, 0);
         const jobData = (t: Tracked) => ({ version: NALSM_VERSION, run: { name: t.run.name, key: t.run.key, spec: t.run.spec, readout: t.run.readout }, fingerprint: t.fingerprint });
@@ -115,7 +121,10 @@ export async function queueExecutor(o: {
               return 0;
             }
             if (state !== 'completed') return 0;
-            t.init = job.returnvalue as InitReturn;
+            // the job object was read before its state: read it again for the return value
+            const ret = (await Job.fromId(queue, id))?.returnvalue as InitReturn | null | undefined;
+            if (!ret) return 0;
+            t.init = ret;
             t.stage = 'counts';
             const fid = jobId.finish(v, key);
             if (!(await Job.fromId(queue, fid))) {
@@ -150,7 +159,9 @@ export async function queueExecutor(o: {
               const dep = await job.getDependenciesCount({ processed: true });
               return 1 + (dep.processed ?? 0);
             }
-            await finishLocally(t, job.returnvalue as FinishReturn);
+            const ret = (await Job.fromId(queue, jobId.finish(v, key)))?.returnvalue as FinishReturn | null | undefined;
+            if (!ret) return 1;
+            await finishLocally(t, ret);
             return t.chunks.length + 2;
           }
           return t.chunks.length + 2;

@@ -25,7 +25,7 @@ const TAKES_WEIGHT: readonly ModelName[] = ['lsm', 'lsm-apstdp'];
 const TAKES_ASTRO: readonly ModelName[] = ['nalsm'];
 
 export function expandSweep(s: SweepFile, source: string): SweepRun[] {
-  const { runs: blocks, name: _n, description: _d, ...defaults } = s;
+  const { runs: blocks, name: _n, description: _d, order, ...defaults } = s;
   const runs: SweepRun[] = [];
   (blocks ?? [{}]).forEach((b: SweepBlock, bi) => {
     const at = blocks ? `runs.${bi}` : '(top level)';
@@ -82,6 +82,7 @@ export function expandSweep(s: SweepFile, source: string): SweepRun[] {
                 }
     }
   });
+  if (order === 'seed') runs.sort((a, b) => a.spec.seed - b.spec.seed); // stable: file order within a seed
   const seen = new Set<string>();
   for (const r of runs) {
     if (seen.has(r.name)) throw new SweepFileError(`${source}: run ${r.name} is listed twice (two blocks give the same model, options and seed)`);

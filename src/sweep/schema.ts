@@ -61,6 +61,8 @@ export const sweepSchema = z
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a name of letters, digits, ".", "_" and "-"')
       .optional(),
     description: z.string().optional(),
+    /** run order: as the file lists them, or seed by seed (every model's seed 1 first: pairs complete early) */
+    order: z.enum(['file', 'seed']).optional(),
     ...blockFields,
     runs: z.array(block).min(1, 'runs needs at least one block').optional(),
   })

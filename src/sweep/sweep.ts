@@ -3,10 +3,11 @@
 // atomically after every run, so a stopped sweep resumes where it was.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeJsonAtomic, gitCommit, machineInfo } from '../pipeline/results.js';
+import { writeJsonAtomic, gitProvenance, machineInfo } from '../pipeline/results.js';
 import { readSweepFile, SweepFileError } from './schema.js';
 import { expandSweep, type SweepRun } from './expand.js';
 import { summarise, type RunRecord } from './summary.js';
+import { writeSweepFigure } from './figure.js';
 
 export interface SweepPaths {
   /** results folder: <out>/<sweep>/<run>.json and <out>/<sweep>-summary.json */
@@ -80,7 +81,7 @@ export async function runSweep(
       description,
       file,
       command: o.command,
-      commit: gitCommit(),
+      ...gitProvenance(),
       machine: machineInfo(),
       executor: executor.description,
       runs: { total: runs.length, done: ordered.filter((r) => r.status === 'done').length, failed: ordered.filter((r) => r.status === 'failed').length },
@@ -101,5 +102,8 @@ export async function runSweep(
     if (r.status === 'done') log(`  ${r.name}: test ${(100 * r.accuracy!.test).toFixed(2)} %, σ_BF ${r.sigmaBF ?? 'n/a'}`);
     else log(`  ${r.name}: FAILED: ${r.error}`);
   });
-  return { summaryPath, summary, records: runs.map((r) => records.get(r.name)!).filter(Boolean), ran: pending.length, reused: runs.length - pending.length };
+  const done = runs.map((r) => records.get(r.name)!).filter(Boolean);
+  const figure = await writeSweepFigure(join(o.out, `${name}-accuracy-sigma.svg`), done);
+  if (figure) log(`figure: ${figure}`);
+  return { summaryPath, summary, records: done, ran: pending.length, reused: runs.length - pending.length };
 }

@@ -71,6 +71,13 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   let executor: SweepExecutor;
   if (values.queue !== undefined) {
     const { queueExecutor } = await import('../../queue/coordinator.js');
+    const { parseQueueUrl, QueueUrlError } = await import('../../queue/url.js');
+    try {
+      parseQueueUrl(String(values.queue), { allowRemote: Boolean(values['allow-remote']) });
+    } catch (e) {
+      if (e instanceof QueueUrlError) throw new UsageError(e.message);
+      throw e;
+    }
     executor = await queueExecutor({
       url: String(values.queue),
       allowRemote: Boolean(values['allow-remote']),
@@ -81,12 +88,16 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     });
   } else {
     if (values.store !== undefined || values['allow-remote']) throw new UsageError('--store and --allow-remote apply with --queue only');
+    const t0 = performance.now();
     executor = localExecutor({
       workers: intFlag(values, 'workers', cpus().length, 1, 256)!,
       command,
       onRunStart: (name, i, n) => {
         progress.stop();
-        log(`run ${i + 1}/${n}: ${name}`);
+        // the sweep's ETA from the runs done so far in this session (runs differ in cost: a rough guide)
+        const s = (performance.now() - t0) / 1000;
+        const eta = i > 0 ? `; sweep ${Math.round(s / 60)} min so far, ETA ${Math.round(((s / i) * (n - i)) / 60)} min` : '';
+        log(`run ${i + 1}/${n}: ${name}${eta}`);
       },
       onProgress: (phase, done, total) => progress.update(phase, done, total),
     });
