@@ -32,6 +32,11 @@ export function readRasters(path: string): RecordedRasters {
   } catch (e) {
     throw new Error(`${path}: cannot read rasters (${(e as Error).message})`);
   }
+  return decodeRasters(bytes, path);
+}
+
+/** Decode and check rasters bytes (a file's or a queue payload's); errors name `path`. */
+export function decodeRasters(bytes: Uint8Array, path: string): RecordedRasters {
   const { fields, arrays } = decodeContainer(bytes, 'NALSMRAS', path, 'nalsm rasters');
   const f = fields as unknown as Omit<RecordedRasters, 'offset' | 't' | 'n'>;
   const { offset, t, n } = arrays;

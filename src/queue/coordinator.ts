@@ -6,6 +6,11 @@ import { join } from 'node:path';
 import { Queue, FlowProducer, Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { writeFileAtomic, writeJsonAtomic } from '../pipeline/results.js';
+import { newRunId } from '../pipeline/run-identity.js';
+import { writeNetwork } from '../pipeline/network-file.js';
+import { decodeRasters, writeRasters } from '../pipeline/rasters-file.js';
+import { decodeNetwork } from '../core/network/format.js';
+import { decodeWeights, encodeWeights } from '../core/network/weights.js';
 import { loadSplits, COUNT_ORDER, CHUNK_SAMPLES, type LoadedSplits } from '../pipeline/phases.js';
 import { canonicalJson } from '../pipeline/phase-payloads.js';
 import { decodeInit } from '../pipeline/phase-payloads.js';
@@ -170,11 +175,19 @@ export async function queueExecutor(o: {
         const finishLocally = async (t: Tracked, r: FinishReturn): Promise<void> => {
           const artifacts = join(paths.runs, paths.sweep, t.run.name);
           const init = decodeInit(await store.get(t.init!.init), t.run.key, `init payload of ${t.run.name}`);
-          writeFileAtomic(join(artifacts, 'network.bin'), init.network);
-          if (init.wini) writeFileAtomic(join(artifacts, 'w-ini.bin'), init.wini);
-          writeFileAtomic(join(artifacts, 'rasters.bin'), await store.get(r.rasters));
+          // the run's id goes into its results and the header of each artifact, as nalsm run does; the
+          // content-addressed payloads the workers shared stay unstamped
+          const stamp = { runId: newRunId(), name: t.run.name };
+          const net = decodeNetwork(init.network, `network of ${t.run.name}`);
+          writeNetwork(join(artifacts, 'network.bin'), net, stamp);
+          if (init.wini) {
+            const w = decodeWeights(init.wini, net, `W_INI of ${t.run.name}`);
+            writeFileAtomic(join(artifacts, 'w-ini.bin'), encodeWeights(net, w, { ...w.meta, ...stamp }));
+          }
+          const rasters = decodeRasters(await store.get(r.rasters), `rasters of ${t.run.name}`);
+          writeRasters(join(artifacts, 'rasters.bin'), { ...rasters, runId: stamp.runId });
           const path = join(paths.out, paths.sweep, `${t.run.name}.json`);
-          writeJsonAtomic(path, r.json);
+          writeJsonAtomic(path, { name: r.json.name, runId: stamp.runId, ...r.json });
           const j = r.json as { dataset: string; accuracy: { val: number; test: number }; seconds: { total: number } };
           t.stage = 'done';
           const rec: RunRecord = { ...baseRecord(t.run), dataset: j.dataset, status: 'done', accuracy: j.accuracy, sigmaBF: r.sigmaBF, countsSha256: r.countsSha256, results: path, seconds: j.seconds.total };
