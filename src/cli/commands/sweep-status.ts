@@ -1,5 +1,5 @@
 import { parseFlags, UsageError } from '../args.js';
-import { parseQueueUrl, QueueUrlError } from '../../queue/url.js';
+import { queueTarget } from '../queue-flags.js';
 
 const HELP = `nalsm sweep status: what the queue holds: jobs by state, runs finished, workers, recent failures.
 
@@ -14,13 +14,7 @@ export async function sweepStatusCommand(argv: string[]): Promise<number> {
   }
   if (positionals.length) throw new UsageError(`nalsm sweep status takes no positional arguments, got "${positionals[0]}"`);
   if (values.queue === undefined) throw new UsageError('nalsm sweep status needs --queue redis://HOST:PORT');
-  let target;
-  try {
-    target = parseQueueUrl(String(values.queue), { allowRemote: Boolean(values['allow-remote']) });
-  } catch (e) {
-    if (e instanceof QueueUrlError) throw new UsageError(e.message);
-    throw e;
-  }
+  const target = queueTarget(values);
   const { Queue } = await import('bullmq');
   const { connect } = await import('../../queue/connect.js');
   const { QUEUE_NAME } = await import('../../queue/jobs.js');

@@ -71,13 +71,8 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   let executor: SweepExecutor;
   if (values.queue !== undefined) {
     const { queueExecutor } = await import('../../queue/coordinator.js');
-    const { parseQueueUrl, QueueUrlError } = await import('../../queue/url.js');
-    try {
-      parseQueueUrl(String(values.queue), { allowRemote: Boolean(values['allow-remote']) });
-    } catch (e) {
-      if (e instanceof QueueUrlError) throw new UsageError(e.message);
-      throw e;
-    }
+    const { queueTarget } = await import('../queue-flags.js');
+    queueTarget(values); // checked before any connection: a bad or remote URL is a usage error
     executor = await queueExecutor({
       url: String(values.queue),
       allowRemote: Boolean(values['allow-remote']),

@@ -1,6 +1,6 @@
 import { cpus } from 'node:os';
 import { parseFlags, intFlag, UsageError } from '../args.js';
-import { parseQueueUrl, QueueUrlError } from '../../queue/url.js';
+import { queueTarget } from '../queue-flags.js';
 
 export const WORKER_HELP = `nalsm worker: take sweep jobs (nalsm sweep FILE --queue URL) from a BullMQ queue on Redis.
 
@@ -39,13 +39,7 @@ export async function workerCommand(argv: string[]): Promise<number> {
   }
   if (positionals.length) throw new UsageError(`nalsm worker takes no positional arguments, got "${positionals[0]}"`);
   if (values.queue === undefined) throw new UsageError('nalsm worker needs --queue redis://HOST:PORT (see nalsm worker --help)');
-  let target;
-  try {
-    target = parseQueueUrl(String(values.queue), { allowRemote: Boolean(values['allow-remote']) });
-  } catch (e) {
-    if (e instanceof QueueUrlError) throw new UsageError(e.message);
-    throw e;
-  }
+  const target = queueTarget(values);
   const threads = intFlag(values, 'threads', cpus().length, 1, 256)!;
   const lockMs = intFlag(values, 'lock-ms', 30000, 1000, 3_600_000)!;
   const quiet = Boolean(values.quiet);
