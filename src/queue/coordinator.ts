@@ -9,6 +9,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../pipeline/results.js';
 import { newRunId } from '../pipeline/run-identity.js';
 import { writeNetwork } from '../pipeline/network-file.js';
 import { decodeRasters, writeRasters } from '../pipeline/rasters-file.js';
+import { stampReadout } from '../pipeline/readout-file.js';
 import { decodeNetwork } from '../core/network/format.js';
 import { decodeWeights, encodeWeights } from '../core/network/weights.js';
 import { loadSplits, COUNT_ORDER, CHUNK_SAMPLES, type LoadedSplits } from '../pipeline/phases.js';
@@ -186,6 +187,7 @@ export async function queueExecutor(o: {
           }
           const rasters = decodeRasters(await store.get(r.rasters), `rasters of ${t.run.name}`);
           writeRasters(join(artifacts, 'rasters.bin'), { ...rasters, runId: stamp.runId });
+          writeFileAtomic(join(artifacts, 'readout.bin'), stampReadout(await store.get(r.readout), stamp, `readout of ${t.run.name}`));
           const path = join(paths.out, paths.sweep, `${t.run.name}.json`);
           writeJsonAtomic(path, { name: r.json.name, runId: stamp.runId, ...r.json });
           const j = r.json as { dataset: string; accuracy: { val: number; test: number }; seconds: { total: number } };

@@ -107,7 +107,11 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     progress.stop();
   }
   printSummary(out.summary as unknown as { configurations: ConfigurationRow[]; paired: PairedRow[]; failures: Array<{ name: string; error: string }> }, out.summaryPath);
-  return (out.summary as { runs: { failed: number } }).runs.failed > 0 ? 1 : 0;
+  const { failed, total } = (out.summary as { runs: { failed: number; total: number } }).runs;
+  if (failed === 0) return 0;
+  // exit 1 and say so: a script sees the failure, a person sees what to do
+  process.stderr.write(`nalsm sweep: ${failed} of ${total} runs failed (listed above and in ${out.summaryPath}); fix the cause and run the same command again to retry them\n`);
+  return 1;
 }
 
 function printSummary(s: { configurations: ConfigurationRow[]; paired: PairedRow[]; failures: Array<{ name: string; error: string }> }, path: string): void {
