@@ -2,7 +2,8 @@
 // folder, 2 `nalsm worker` processes whose Fashion-MNIST folder (--data fashion-mnist=DIR) is corrupt, and a
 // small sweep of 2 MNIST runs and 1 Fashion-MNIST run. The Fashion-MNIST run fails after its 3 attempts with
 // the worker's message, the MNIST runs give the local sweep's numbers and artifacts, the summary lists the
-// failure, the sweep exits 1 saying runs failed, and nothing started here is left running.
+// failure, the sweep exits 1 saying runs failed. With a worker whose data are readable, the same command
+// then finishes the failed run and keeps the others. Nothing started here is left running.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -22,7 +23,7 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('a job that fails for good: its run fails after 3 attempts with the worker\'s message, the others finish, the summary lists it, exit 1', { timeout: 150_000 }, async () => {
+test('a job that fails for good: its run fails after 3 attempts with the worker\'s message, the others finish, the summary lists it, exit 1; a rerun retries it', { timeout: 150_000 }, async () => {
   requireRedis();
   const sweep = join(dir, 'failing.yaml');
   writeFileSync(
@@ -79,9 +80,25 @@ test('a job that fails for good: its run fails after 3 attempts with the worker\
   }
 
   if (process.env.NALSM_QUEUE_TEST_LOG) writeFileSync(process.env.NALSM_QUEUE_TEST_LOG, [coord, ...workers].map((w) => w.out.text).join('\n=====\n'));
-  // nothing left running: the workers stop on SIGTERM, then Redis
+  // the workers stop on SIGTERM
   for (const w of workers) w.p.kill('SIGTERM');
   for (const w of workers) assert.notEqual(await exitedWithin(w.p, 15000), 'timeout', 'workers stop on SIGTERM');
+
+  // the data fixed (a worker with the npm package), the same command again: the failed run is tried afresh,
+  // the finished ones are kept, and the run gives the local sweep's numbers
+  const fixed = procs.spawn(process.execPath, [MAIN, 'worker', '--queue', redis.url, '--threads', '1']);
+  const again = procs.spawn(process.execPath, [MAIN, 'sweep', sweep, '--queue', redis.url, '--out', join(dir, 'queue'), '--runs', join(dir, 'queue-runs')]);
+  assert.equal(await exitedWithin(again.p, 60_000), 0, `the rerun finishes: ${again.out.text.slice(-3000)}`);
+  assert.match(again.out.text, /sweep failing: 3 runs, 2 already done, 1 to run/);
+  assert.match(again.out.text, new RegExp(`${failing}: failed in an earlier session; trying it afresh`));
+  const rerun = records('queue');
+  assert.deepEqual(strip(rerun.get(failing)), strip(lr.get(failing)));
+  for (const name of good) assert.equal(rerun.get(name)?.results, qr.get(name)?.results, `${name} is kept`);
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'queue', 'failing-summary.json'), 'utf8')).failures, []);
+
+  // nothing left running
+  fixed.p.kill('SIGTERM');
+  assert.notEqual(await exitedWithin(fixed.p, 15000), 'timeout', 'the worker stops on SIGTERM');
   await redis.stop();
   assert.ok(procs.all.every((p) => !isRunning(p)), 'no process of this test is running');
 });
