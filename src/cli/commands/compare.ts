@@ -78,7 +78,9 @@ export async function compareCommand(argv: string[]): Promise<number> {
         continue;
       }
       if (e instanceof NotARunError && e.kind === 'sweep-summary') {
-        summaries.push(runPath(spec, resultsDir));
+        const path = runPath(spec, resultsDir);
+        if (!seen.has(path)) summaries.push(path);
+        seen.add(path);
         continue;
       }
       if (e instanceof NotARunError && e.kind !== undefined) {
