@@ -2,27 +2,27 @@
 // folder with the append-only file on, 3 `nalsm worker` processes, a small sweep (2 models × 2 seeds).
 // One worker is SIGKILLed while it holds a job, Redis is restarted once mid-sweep, the coordinator is killed
 // and started again; every run's count hash,
-// accuracy and σ_BF must equal the same sweep run locally. Everything started here is stopped whatever happens.
+// accuracy and σ_BF must equal the same sweep run locally, and its artifacts folder hold the local run's files
+// (readout.bin too), stamped with its own run id. Everything started here is stopped whatever happens.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { parseQueueUrl } from '../src/queue/url.js';
 import { checkJob } from '../src/queue/worker.js';
 import { NALSM_VERSION } from '../src/queue/version.js';
 import { startRedisServer, type RedisServer } from '../bench/redis-server.js';
+import { MAIN, requireRedis, processTracker, waitFor, exited, exitedWithin, assertSameArtifacts } from './queue-helpers.js';
 
-const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
-const REDIS = process.env.NALSM_REDIS_SERVER ?? 'redis-server';
-const started: ChildProcess[] = [];
+const procs = processTracker();
+const spawnLogged = procs.spawn;
 const dir = mkdtempSync(join(tmpdir(), 'nalsm-queue-'));
 let redis: RedisServer | null = null;
 
 after(() => {
-  for (const p of started) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+  procs.killAll();
   redis?.kill();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -47,41 +47,8 @@ test('a worker refuses unknown job kinds, other versions and payloads off the sc
   assert.throws(() => checkJob({ id: '3', name: 'init', data: { version: NALSM_VERSION, kind: 'init', run: { name: 'x' }, fingerprint: 'f', code: 'rm -rf /' } }), /job 3: its init payload does not match the schema: .*fingerprint.*code|job 3: its init payload does not match the schema/);
 });
 
-/** Resolves when `re` appears in the process's stdout (accumulated), rejects on timeout. */
-function waitFor(p: ChildProcess, out: { text: string }, re: RegExp, ms: number, what: string): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    const check = (): boolean => {
-      const m = out.text.match(re);
-      if (m) {
-        clearInterval(timer);
-        clearTimeout(to);
-        resolve(m);
-      }
-      return Boolean(m);
-    };
-    const timer = setInterval(check, 50);
-    const to = setTimeout(() => {
-      clearInterval(timer);
-      reject(new Error(`timed out after ${ms} ms waiting for ${what}; output so far:\n${out.text.slice(-2000)}`));
-    }, ms).unref();
-    p.on('exit', () => setTimeout(() => !check() && reject(new Error(`${what}: process exited first; output:\n${out.text.slice(-2000)}`)), 100));
-  });
-}
-
-function spawnLogged(cmd: string, args: string[]): { p: ChildProcess; out: { text: string } } {
-  const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  started.push(p);
-  const out = { text: '' };
-  p.stdout!.on('data', (d) => (out.text += d));
-  p.stderr!.on('data', (d) => (out.text += d));
-  return { p, out };
-}
-
-const exited = (p: ChildProcess): Promise<number | null> => (p.exitCode !== null || p.signalCode !== null ? Promise.resolve(p.exitCode) : new Promise((r) => p.on('exit', (code) => r(code))));
-
 test('3 workers, one SIGKILLed mid-job, Redis restarted, coordinator restarted: the same counts, accuracies and σ_BF as a local sweep', { timeout: 240_000 }, async () => {
-  const which = spawnSync(REDIS, ['--version'], { encoding: 'utf8' });
-  assert.equal(which.status, 0, `redis-server is needed (Debian redis-server; npm test installs it via scripts/ensure-test-deps.sh): ${which.error?.message ?? which.stderr}`);
+  requireRedis();
   const sweep = join(dir, 'faults.yaml');
   writeFileSync(
     sweep,
@@ -121,7 +88,7 @@ test('3 workers, one SIGKILLed mid-job, Redis restarted, coordinator restarted: 
   await exited(coord.p);
   coord = spawnLogged(process.execPath, [MAIN, 'sweep', sweep, '--queue', url, '--out', join(dir, 'queue'), '--runs', join(dir, 'queue-runs'), '--resume']);
 
-  const code = await Promise.race([exited(coord.p), new Promise((r) => setTimeout(() => r('timeout'), 180000).unref())]);
+  const code = await exitedWithin(coord.p, 180000);
   console.error(`queued sweep done at +${Date.now() - t0} ms`);
   assert.equal(code, 0, `the queued sweep must finish: ${coord.out.text.slice(-3000)}`);
   // the killed worker's job was taken again by another worker
@@ -133,10 +100,14 @@ test('3 workers, one SIGKILLed mid-job, Redis restarted, coordinator restarted: 
   assert.equal(a.length, 4);
   assert.ok(a.every((r) => r.status === 'done' && typeof r.countsSha256 === 'string'));
   assert.deepEqual(strip(rec('queue')), a);
+  // the same artifacts as the local runs (readout.bin too), each stamped with its own run's id
+  const runId = (p: string, name: string): string => JSON.parse(readFileSync(join(dir, p, 'faults', `${name}.json`), 'utf8')).runId;
+  for (const { name } of a)
+    assertSameArtifacts(join(dir, 'local-runs', 'faults', String(name)), join(dir, 'queue-runs', 'faults', String(name)), { local: runId('local', String(name)), queue: runId('queue', String(name)) });
 
   if (process.env.NALSM_QUEUE_TEST_LOG) writeFileSync(process.env.NALSM_QUEUE_TEST_LOG, [coord, ...workers].map((w) => w.out.text).join('\n=====\n'));
   for (const w of workers.slice(1)) w.p.kill('SIGTERM');
-  for (const w of workers) assert.notEqual(await Promise.race([exited(w.p), new Promise((r) => setTimeout(() => r('hung'), 15000).unref())]), 'hung', 'workers stop on SIGTERM');
+  for (const w of workers) assert.notEqual(await exitedWithin(w.p, 15000), 'timeout', 'workers stop on SIGTERM');
   console.error(`workers stopped at +${Date.now() - t0} ms`);
   await redis.stop();
   console.error(`redis stopped at +${Date.now() - t0} ms`);

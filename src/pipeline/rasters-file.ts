@@ -20,9 +20,13 @@ export interface RecordedRasters {
   n: Int32Array;
 }
 
-export function writeRasters(path: string, r: RecordedRasters): void {
+export function encodeRasters(r: RecordedRasters): Uint8Array {
   const { offset, t, n, ...fields } = r;
-  writeFileAtomic(path, encodeContainer('NALSMRAS', 1, { kind: 'rasters', ...fields }, { offset, t, n }));
+  return encodeContainer('NALSMRAS', 1, { kind: 'rasters', ...fields }, { offset, t, n });
+}
+
+export function writeRasters(path: string, r: RecordedRasters): void {
+  writeFileAtomic(path, encodeRasters(r));
 }
 
 export function readRasters(path: string): RecordedRasters {

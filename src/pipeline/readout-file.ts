@@ -38,12 +38,24 @@ export function batchMaxima(m: CountMatrix, nl: number, batchSize: number): Floa
   return Float64Array.from(out);
 }
 
-export function writeReadout(path: string, nl: number, r: ReadoutResult, train: CountMatrix, meta: Record<string, unknown>): void {
+/** The readout file's bytes (a queue worker sends these; the coordinator stamps and writes them). */
+export function encodeReadout(nl: number, r: ReadoutResult, train: CountMatrix, meta: Record<string, unknown>): Uint8Array {
   const trainBatchMax = batchMaxima(train, nl, r.batchSize);
-  writeFileAtomic(
-    path,
-    encodeContainer('NALSMRDO', 1, { kind: 'readout', nl, batchSize: r.batchSize, optimizer: r.optimizer, bestEpoch: r.bestEpoch, accuracy: r.accuracy, meta }, { weights: r.weights, bias: r.bias, trainBatchMax }),
-  );
+  return encodeContainer('NALSMRDO', 1, { kind: 'readout', nl, batchSize: r.batchSize, optimizer: r.optimizer, bestEpoch: r.bestEpoch, accuracy: r.accuracy, meta }, { weights: r.weights, bias: r.bias, trainBatchMax });
+}
+
+export function writeReadout(path: string, nl: number, r: ReadoutResult, train: CountMatrix, meta: Record<string, unknown>): void {
+  writeFileAtomic(path, encodeReadout(nl, r, train, meta));
+}
+
+/**
+ * Readout bytes with `stamp` (run id, name) added to their meta: the same bytes writeReadout gives when the
+ * stamp is in its meta from the start. The queue's payloads stay unstamped; the run's artifact is stamped.
+ */
+export function stampReadout(bytes: Uint8Array, stamp: Record<string, unknown>, source: string): Uint8Array {
+  decodeReadout(bytes, source); // checked before it is re-encoded
+  const { fields, arrays } = decodeContainer(bytes, 'NALSMRDO', source, 'nalsm readout');
+  return encodeContainer('NALSMRDO', 1, { ...fields, meta: { ...(fields.meta as Record<string, unknown>), ...stamp } }, arrays);
 }
 
 export function readReadout(path: string): SavedReadout {
@@ -53,6 +65,11 @@ export function readReadout(path: string): SavedReadout {
   } catch (e) {
     throw new Error(`${path}: cannot read the readout (${(e as Error).message}); runs made before readouts were saved have none: run again`);
   }
+  return decodeReadout(bytes, path);
+}
+
+/** Decode and check readout bytes (a file's or a queue payload's); errors name `path`. */
+export function decodeReadout(bytes: Uint8Array, path: string): SavedReadout {
   const { fields, arrays } = decodeContainer(bytes, 'NALSMRDO', path, 'nalsm readout');
   const nl = fields.nl as number;
   const batchSize = fields.batchSize as number;

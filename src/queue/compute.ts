@@ -7,40 +7,52 @@ import type { SplitName, JobTotals } from '../core/job.js';
 import { loadSplits, initPhase, chunkCounter, finishRun, runModel, COUNT_ORDER, type LoadedSplits, type RunSpec, type ChunkCounter } from '../pipeline/phases.js';
 import { canonicalJson, encodeInit, decodeInit, encodeChunk, decodeChunk } from '../pipeline/phase-payloads.js';
 import type { CountMatrix } from '../pipeline/counts-file.js';
-import { encodeContainer } from '../core/container.js';
+import { encodeRasters } from '../pipeline/rasters-file.js';
+import { encodeReadout } from '../pipeline/readout-file.js';
 import { countsSha256, sigmaBF } from '../sweep/record.js';
 import type { ReadoutOptions } from '../core/readout/index.js';
 import { dataFingerprint } from './fingerprint.js';
 
+/** What every task carries: the run, its data fingerprint, and this worker's own folder for the dataset (nalsm worker --data), if any. */
+interface TaskBase {
+  spec: RunSpec;
+  key: string;
+  fingerprint: string;
+  dataDir?: string;
+}
+
 export type ComputeTask =
-  | { kind: 'init'; spec: RunSpec; key: string; fingerprint: string }
-  | { kind: 'count'; spec: RunSpec; key: string; fingerprint: string; init: Uint8Array; initHash: string; split: SplitName; start: number; end: number }
-  | { kind: 'finish'; spec: RunSpec; key: string; fingerprint: string; init: Uint8Array; chunks: Uint8Array[]; name: string; artifacts: string; command: string; readout: ReadoutOptions };
+  | (TaskBase & { kind: 'init' })
+  | (TaskBase & { kind: 'count'; init: Uint8Array; initHash: string; split: SplitName; start: number; end: number })
+  | (TaskBase & { kind: 'finish'; init: Uint8Array; chunks: Uint8Array[]; name: string; artifacts: string; command: string; readout: ReadoutOptions });
 
 export type ComputeResult =
   | { kind: 'init'; bytes: Uint8Array; seconds: number }
   | { kind: 'count'; bytes: Uint8Array }
-  | { kind: 'finish'; json: Record<string, unknown>; rasters: Uint8Array; sigmaBF: number | null; countsSha256: string };
+  | { kind: 'finish'; json: Record<string, unknown>; rasters: Uint8Array; readout: Uint8Array; sigmaBF: number | null; countsSha256: string };
 
 const loadedCache = new Map<string, { loaded: LoadedSplits; fingerprint: string }>();
 let counterCache: { hash: string; counter: ChunkCounter } | null = null;
 
-function dataFor(spec: RunSpec, fingerprint: string): LoadedSplits {
-  const k = canonicalJson({ dataset: spec.dataset, dataDir: spec.dataDir, sizes: spec.sizes });
+function dataFor(spec: RunSpec, fingerprint: string, ownDir: string | undefined): LoadedSplits {
+  const dataDir = ownDir ?? spec.dataDir;
+  const k = canonicalJson({ dataset: spec.dataset, dataDir, sizes: spec.sizes });
   let d = loadedCache.get(k);
   if (!d) {
-    const loaded = loadSplits(spec, () => {});
+    const loaded = loadSplits({ ...spec, dataDir }, () => {});
+    // results name the sweep's data folder, as a local run's do: the fingerprint says the data are the same
+    if (ownDir !== undefined && 'dir' in loaded.encoding) loaded.encoding = { ...loaded.encoding, dir: spec.dataDir };
     d = { loaded, fingerprint: dataFingerprint(loaded) };
     if (loadedCache.size > 2) loadedCache.clear();
     loadedCache.set(k, d);
   }
   if (d.fingerprint !== fingerprint)
-    throw new Error(`the ${spec.dataset} data on worker ${hostname()}${spec.dataDir ? ` (${spec.dataDir})` : ''} differ from the sweep's: fingerprint ${d.fingerprint.slice(0, 12)}…, the job expects ${fingerprint.slice(0, 12)}…`);
+    throw new Error(`the ${spec.dataset} data on worker ${hostname()}${dataDir ? ` (${dataDir})` : ''} differ from the sweep's: fingerprint ${d.fingerprint.slice(0, 12)}…, the job expects ${fingerprint.slice(0, 12)}…`);
   return d.loaded;
 }
 
 export function compute(t: ComputeTask): ComputeResult {
-  const loaded = dataFor(t.spec, t.fingerprint);
+  const loaded = dataFor(t.spec, t.fingerprint, t.dataDir);
   if (t.kind === 'init') {
     const init = initPhase(t.spec, loaded);
     return { kind: 'init', bytes: encodeInit(init, t.key), seconds: init.initSeconds };
@@ -85,11 +97,12 @@ export function compute(t: ComputeTask): ComputeResult {
     readout: t.readout,
   });
   const net = decodeNetwork(init.network, `${t.name} network`);
-  const { offset, t: tt, n, ...fields } = done.rasters;
   return {
     kind: 'finish',
     json: done.json,
-    rasters: encodeContainer('NALSMRAS', 1, { kind: 'rasters', ...fields }, { offset, t: tt, n }),
+    rasters: encodeRasters(done.rasters),
+    // the meta of a local run's readout.bin; the coordinator adds the run's id and name
+    readout: encodeReadout(NL, done.readout, counts.train, { model: t.spec.model, dataset: t.spec.dataset, seed: t.spec.seed }),
     sigmaBF: sigmaBF(net, done.rasters),
     countsSha256: countsSha256(counts),
   };

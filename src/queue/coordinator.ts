@@ -9,6 +9,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../pipeline/results.js';
 import { newRunId } from '../pipeline/run-identity.js';
 import { writeNetwork } from '../pipeline/network-file.js';
 import { decodeRasters, writeRasters } from '../pipeline/rasters-file.js';
+import { stampReadout } from '../pipeline/readout-file.js';
 import { decodeNetwork } from '../core/network/format.js';
 import { decodeWeights, encodeWeights } from '../core/network/weights.js';
 import { loadSplits, COUNT_ORDER, CHUNK_SAMPLES, type LoadedSplits } from '../pipeline/phases.js';
@@ -89,19 +90,19 @@ export async function queueExecutor(o: {
         const v = NALSM_VERSION;
 
         const fail = async (t: Tracked, job: Job | undefined, what: string): Promise<void> => {
-          let reason = job?.failedReason ?? 'unknown reason';
+          let failed = { what, attempts: job?.attemptsMade, reason: job?.failedReason ?? 'unknown reason' };
           if (what === 'finish') {
-            // a failed chunk fails its parent: report the chunk's own message (the worker's error)
+            // a failed chunk fails its parent without an attempt of its own: report the chunk, its attempts, its worker's message
             for (const c of t.chunks) {
               const cj = await Job.fromId(queue, jobId.count(v, t.run.key, c.split, c.start));
               if (cj?.failedReason && (await cj.getState()) === 'failed') {
-                reason = `count ${c.split} ${c.start}..${c.end}: ${cj.failedReason}`;
+                failed = { what: `count ${c.split} ${c.start}..${c.end}`, attempts: cj.attemptsMade, reason: cj.failedReason };
                 break;
               }
             }
           }
           t.stage = 'done';
-          onRecord(failedRecord(t.run, `${what} job failed after ${job?.attemptsMade ?? '?'} attempts: ${reason}`));
+          onRecord(failedRecord(t.run, `${failed.what} job failed after ${failed.attempts ?? '?'} attempts: ${failed.reason}`));
         };
 
         const step = async (t: Tracked): Promise<number> => {
@@ -186,6 +187,7 @@ export async function queueExecutor(o: {
           }
           const rasters = decodeRasters(await store.get(r.rasters), `rasters of ${t.run.name}`);
           writeRasters(join(artifacts, 'rasters.bin'), { ...rasters, runId: stamp.runId });
+          writeFileAtomic(join(artifacts, 'readout.bin'), stampReadout(await store.get(r.readout), stamp, `readout of ${t.run.name}`));
           const path = join(paths.out, paths.sweep, `${t.run.name}.json`);
           writeJsonAtomic(path, { name: r.json.name, runId: stamp.runId, ...r.json });
           const j = r.json as { dataset: string; accuracy: { val: number; test: number }; seconds: { total: number } };

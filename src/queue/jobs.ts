@@ -79,6 +79,8 @@ export interface CountReturn {
 export interface FinishReturn {
   json: Record<string, unknown>;
   rasters: z.infer<typeof blobRefSchema>;
+  /** readout.bin without the run's stamp (the coordinator adds it) */
+  readout: z.infer<typeof blobRefSchema>;
   sigmaBF: number | null;
   countsSha256: string;
 }

@@ -10,13 +10,15 @@ import { BlobStore } from './store.js';
 import { ComputePool } from './compute-pool.js';
 import { connect } from './connect.js';
 import type { QueueTarget } from './url.js';
-import type { RunSpec } from '../pipeline/phases.js';
+import type { RunSpec, DatasetName } from '../pipeline/phases.js';
 import type { ReadoutOptions } from '../core/readout/index.js';
 
 export interface QueueWorkerOptions {
   target: QueueTarget;
   threads: number;
   store?: string;
+  /** this machine's own folder per dataset (nalsm worker --data DATASET=DIR), used instead of the folder a job names */
+  data?: Partial<Record<DatasetName, string>>;
   /** how long a job's lock lasts without renewal; a killed worker's job is taken again after about this long */
   lockMs?: number;
   log?: (s: string) => void;
@@ -54,11 +56,21 @@ export function startQueueWorker(o: QueueWorkerOptions): RunningWorker {
   };
   const lockMs = o.lockMs ?? 30000;
 
+  // a failed job's message names the worker it failed on: the sweep's summary shows which machine to look at
+  const self = `worker ${hostname()} pid ${process.pid}`;
   const processor = async (job: Job): Promise<InitReturn | CountReturn | FinishReturn> => {
     const d = checkJob(job);
+    try {
+      return await run(job, d);
+    } catch (e) {
+      throw new Error(`${self}: ${(e as Error).message}`);
+    }
+  };
+
+  const run = async (job: Job, d: AnyJob): Promise<InitReturn | CountReturn | FinishReturn> => {
     const spec = d.run.spec as RunSpec;
     log(`job ${job.id} start (${d.kind} of ${d.run.name}, attempt ${job.attemptsMade + 1})`);
-    const base = { spec, key: d.run.key, fingerprint: d.fingerprint };
+    const base = { spec, key: d.run.key, fingerprint: d.fingerprint, dataDir: o.data?.[spec.dataset] };
     if (d.kind === 'init') {
       const r = await pool.run({ kind: 'init', ...base });
       if (r.kind !== 'init') throw new Error('compute thread answered the wrong kind');
@@ -77,7 +89,7 @@ export function startQueueWorker(o: QueueWorkerOptions): RunningWorker {
     const chunks = await Promise.all(children.map((c) => store.get(c.chunk)));
     const r = await pool.run({ kind: 'finish', ...base, init: await initBytes(d.init), chunks, name: d.run.name, artifacts: d.artifacts, command: d.command, readout: d.run.readout as ReadoutOptions });
     if (r.kind !== 'finish') throw new Error('compute thread answered the wrong kind');
-    const ret = { json: r.json, rasters: await store.put(r.rasters), sigmaBF: r.sigmaBF, countsSha256: r.countsSha256 };
+    const ret = { json: r.json, rasters: await store.put(r.rasters), readout: await store.put(r.readout), sigmaBF: r.sigmaBF, countsSha256: r.countsSha256 };
     log(`job ${job.id} done`);
     return ret;
   };
@@ -94,7 +106,8 @@ export function startQueueWorker(o: QueueWorkerOptions): RunningWorker {
   });
   worker.on('failed', (job, err) => log(`job ${job?.id} failed: ${err.message}`));
   worker.on('error', (err) => log(`worker error (will retry): ${err.message}`));
-  log(`nalsm worker ${NALSM_VERSION} on ${hostname()}: ${o.threads} threads, queue ${o.target.display}${o.store ? `, store ${o.store}` : ''}`);
+  const own = Object.entries(o.data ?? {}).map(([k, v]) => `${k} from ${v}`);
+  log(`nalsm worker ${NALSM_VERSION} on ${hostname()} (pid ${process.pid}): ${o.threads} threads, queue ${o.target.display}${o.store ? `, store ${o.store}` : ''}${own.length ? `, data: ${own.join(', ')}` : ''}`);
   return {
     async close() {
       await worker.close();

@@ -301,3 +301,57 @@ export function sweepSpec(rows: CompareRow[]): TopLevelSpec {
     ],
   };
 }
+
+/** A sweep's test accuracy (%) against one of its axes (liquid weight, astrocyte density): see sweep/figure.ts. */
+export interface AxisFigureData {
+  axis: string;
+  /** in the title ("astrocyte density") and on the x axis (with units or what it means) */
+  axisName: string;
+  axisTitle: string;
+  /** one per finished run: a network at one axis value */
+  points: Array<{ x: number; accuracy: number; series: string; name: string; seed: number }>;
+  /** per configuration and axis value: mean and sample sd over networks (lo, hi = mean ∓ sd; sd null for one network) */
+  means: Array<{ series: string; x: number; mean: number; sd: number | null; lo: number; hi: number; n: number }>;
+  /** horizontal references: this sweep's models without the axis, the paper's means */
+  levels: Array<{ y: number; label: string; source: 'sweep' | 'paper' }>;
+  /** the paper's change between two axis values, drawn as a segment */
+  slopes: Array<{ series: string; x: number; y: number; x2: number; y2: number; label: string }>;
+  /** where each paper reference is in the paper */
+  notes: string[];
+}
+
+/** Accuracy against a swept axis: each network (open points), mean ± sd (line and bars), references (dashed). */
+export function accuracyVsAxisSpec(d: AxisFigureData): TopLevelSpec {
+  const xs = [...d.points.map((p) => p.x), ...d.slopes.flatMap((s) => [s.x, s.x2])];
+  const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+  const pad = (x1 - x0) * 0.05 || 0.05;
+  const x = { field: 'x', type: 'quantitative' as const, title: d.axisTitle, scale: { domain: [x0 - pad, x1 + pad], nice: false } };
+  const y = { type: 'quantitative' as const, title: 'test accuracy (%)', scale: { zero: false } };
+  const color = { field: 'series', type: 'nominal' as const, title: 'configuration' };
+  const paper = d.levels.filter((l) => l.source === 'paper');
+  const ours = d.levels.filter((l) => l.source === 'sweep');
+  const layer: NonNullable<Extract<TopLevelSpec, { layer: unknown }>['layer']> = [
+    { data: { values: d.points }, mark: { type: 'point', size: 36, opacity: 0.7 }, encoding: { x, y: { ...y, field: 'accuracy' }, color, tooltip: [{ field: 'name' }, { field: 'accuracy', format: '.2f' }] } },
+    { data: { values: d.means }, mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color } },
+    { data: { values: d.means }, mark: { type: 'line', point: { filled: true, size: 60 }, strokeWidth: 2 }, encoding: { x, y: { ...y, field: 'mean' }, color, tooltip: [{ field: 'series' }, { field: 'x' }, { field: 'mean', format: '.2f' }, { field: 'sd', format: '.2f' }, { field: 'n' }] } },
+  ];
+  // our other models' means labelled on the left, the paper's on the right, so the two sets of labels do not collide
+  // (ours above their lines, the paper's below theirs)
+  for (const [levels, colour, dash, at, align, baseline, dy] of [[ours, '#555', [6, 3], x0 - pad, 'left', 'bottom', -2], [paper, '#888', [2, 3], x1 + pad, 'right', 'top', 2]] as const) {
+    if (!levels.length) continue;
+    layer.push({ data: { values: levels }, mark: { type: 'rule', color: colour, strokeDash: [...dash] }, encoding: { y: { ...y, field: 'y' } } });
+    layer.push({ data: { values: levels }, mark: { type: 'text', align, baseline, dx: align === 'left' ? 3 : -3, dy, fontSize: 10, color: colour }, encoding: { x: { datum: at, type: 'quantitative', scale: x.scale }, y: { ...y, field: 'y' }, text: { field: 'label' } } });
+  }
+  if (d.slopes.length) {
+    layer.push({ data: { values: d.slopes }, mark: { type: 'rule', color: '#d62728', strokeDash: [5, 3], strokeWidth: 1.5 }, encoding: { x: { ...x }, y: { ...y, field: 'y' }, x2: { field: 'x2' }, y2: { field: 'y2' } } });
+    layer.push({ data: { values: d.slopes }, mark: { type: 'text', align: 'left', dx: 6, dy: 12, fontSize: 10, color: '#d62728' }, encoding: { x: { field: 'x2', type: 'quantitative', scale: x.scale }, y: { ...y, field: 'y2' }, text: { field: 'label' } } });
+  }
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: CONFIG,
+    title: { text: `Test accuracy against ${d.axisName}: mean ± sd over networks (line and bars), each network (open points)`, subtitle: d.notes.length ? d.notes : undefined },
+    width: 560,
+    height: 340,
+    layer,
+  };
+}

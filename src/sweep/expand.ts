@@ -21,8 +21,9 @@ export interface SweepRun {
 /** The readout of a sweep unless the file says otherwise: Adam with early stopping on validation. */
 export const SWEEP_READOUT: ReadoutOptions = { optimizer: 'adam', epochs: 1000, patience: 30, batchSize: 250 };
 
-const TAKES_WEIGHT: readonly ModelName[] = ['lsm', 'lsm-apstdp'];
-const TAKES_ASTRO: readonly ModelName[] = ['nalsm'];
+/** The models with a liquid-weight axis, and those with astrocyte axes (w_astro, density). */
+export const TAKES_WEIGHT: readonly ModelName[] = ['lsm', 'lsm-apstdp'];
+export const TAKES_ASTRO: readonly ModelName[] = ['nalsm'];
 
 export function expandSweep(s: SweepFile, source: string): SweepRun[] {
   const { runs: blocks, name: _n, description: _d, order, ...defaults } = s;

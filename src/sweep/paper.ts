@@ -35,3 +35,28 @@ export function paperFigure(model: string, dataset: string, neurons: number, opt
   if (opts.astroW !== undefined || (opts.astroDensity !== undefined && opts.astroDensity !== 1)) return null;
   return FIGURES[`${model}-${dataset}-${neurons}`] ?? null;
 }
+
+/**
+ * The paper's astrocyte-density result (section 3.5, Fig. 4): with the astrocyte wired to 10 % of the
+ * neurons, NALSM's mean accuracy is `dropPp` lower than at 100 %, and still above the LSM's and
+ * LSM+AP-STDP's means. The text gives the drop only; Fig. 4's absolute values are not in it. The paper's
+ * points are 3 networks × 3 seeds, on its 3 best networks per dataset (lines 304-307).
+ */
+export interface PaperDensityClaim {
+  lowDensity: number;
+  fullDensity: number;
+  /** mean accuracy at fullDensity minus mean at lowDensity, in percentage points */
+  dropPp: number;
+  where: string;
+  /** the models whose paper means NALSM stays above at every density */
+  above: string[];
+}
+
+const DENSITY: Record<string, PaperDensityClaim> = {
+  'nalsm-mnist-1000': { lowDensity: 0.1, fullDensity: 1, dropPp: 0.36, where: 'nalsm-paper.txt lines 447-450', above: ['lsm', 'lsm-apstdp'] },
+  'nalsm-nmnist-1000': { lowDensity: 0.1, fullDensity: 1, dropPp: 0.14, where: 'nalsm-paper.txt lines 447-450', above: ['lsm', 'lsm-apstdp'] },
+};
+
+export function paperDensityClaim(model: string, dataset: string, neurons: number): PaperDensityClaim | null {
+  return DENSITY[`${model}-${dataset}-${neurons}`] ?? null;
+}

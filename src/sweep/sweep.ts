@@ -7,7 +7,7 @@ import { writeJsonAtomic, gitProvenance, machineInfo } from '../pipeline/results
 import { readSweepFile, SweepFileError } from './schema.js';
 import { expandSweep, type SweepRun } from './expand.js';
 import { summarise, type RunRecord } from './summary.js';
-import { writeSweepFigure } from './figure.js';
+import { writeSweepFigures } from './figure.js';
 
 export interface SweepPaths {
   /** results folder: <out>/<sweep>/<run>.json and <out>/<sweep>-summary.json */
@@ -103,7 +103,6 @@ export async function runSweep(
     else log(`  ${r.name}: FAILED: ${r.error}`);
   });
   const done = runs.map((r) => records.get(r.name)!).filter(Boolean);
-  const figure = await writeSweepFigure(join(o.out, `${name}-accuracy-sigma.svg`), done);
-  if (figure) log(`figure: ${figure}`);
+  for (const figure of await writeSweepFigures(o.out, name, done)) log(`figure: ${figure}`);
   return { summaryPath, summary, records: done, ran: pending.length, reused: runs.length - pending.length };
 }

@@ -5,6 +5,7 @@ import { runSweep, loadSweep, type SweepExecutor } from '../../sweep/sweep.js';
 import { SweepFileError } from '../../sweep/schema.js';
 import { localExecutor } from '../../sweep/local.js';
 import type { ConfigurationRow, PairedRow } from '../../sweep/summary.js';
+import { formatSummary } from '../../sweep/format.js';
 
 export const SWEEP_HELP = `nalsm sweep: run a sweep file (YAML or JSON) here, or spread it over machines on a queue.
 
@@ -18,6 +19,9 @@ defaults to Adam with early stopping on validation (1,000 epochs at most, patien
 Each run writes the same results JSON as nalsm run to OUT/<sweep>/<run>.json; OUT/<sweep>-summary.json
 (rewritten after every run) has per configuration n, mean, sd, min, max of test accuracy and σ_BF, the
 paper's figure, and paired differences between models on the same seeds with 95 % confidence intervals.
+At the end it draws OUT/<sweep>-accuracy-sigma.svg (accuracy against σ_BF) and, when the sweep varies
+the liquid weight or the astrocyte density, OUT/<sweep>-accuracy-weight.svg or
+OUT/<sweep>-accuracy-astroDensity.svg (nalsm compare OUT/<sweep>-summary.json draws them again).
 Running the same command again resumes: finished runs are kept, a stopped run resumes from its chunks.
 
 Options
@@ -106,23 +110,10 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   } finally {
     progress.stop();
   }
-  printSummary(out.summary as unknown as { configurations: ConfigurationRow[]; paired: PairedRow[]; failures: Array<{ name: string; error: string }> }, out.summaryPath);
-  return (out.summary as { runs: { failed: number } }).runs.failed > 0 ? 1 : 0;
-}
-
-function printSummary(s: { configurations: ConfigurationRow[]; paired: PairedRow[]; failures: Array<{ name: string; error: string }> }, path: string): void {
-  const f = (x: number | null | undefined, d = 2): string => (x === null || x === undefined ? '–' : x.toFixed(d));
-  const lines = ['configuration                          n   test accuracy %        σ_BF            paper'];
-  for (const c of s.configurations) {
-    const a = c.testAccuracy;
-    const p = c.paper ? `${f(c.paper.mean)} ± ${f(c.paper.sd)}` : '';
-    lines.push(`${c.config.padEnd(36)} ${String(a?.n ?? 0).padStart(3)}   ${a ? `${f(a.mean)} ± ${f(a.sd)}` : '–'}`.padEnd(64) + `${c.sigmaBF ? `${f(c.sigmaBF.mean, 3)} ± ${f(c.sigmaBF.sd, 3)}` : '–'}`.padEnd(16) + p);
-  }
-  for (const d of s.paired) {
-    const t = d.testAccuracy;
-    lines.push(`${d.a} − ${d.b}: ${f(t.mean)} pp (95 % CI ${t.ci95 ? `${f(t.ci95[0])} to ${f(t.ci95[1])}` : '–'}, n ${t.n})`);
-  }
-  for (const x of s.failures) lines.push(`FAILED ${x.name}: ${x.error}`);
-  lines.push(`summary: ${path}`, '');
-  process.stdout.write(lines.join('\n'));
+  process.stdout.write(formatSummary(out.summary as unknown as { configurations: ConfigurationRow[]; paired: PairedRow[]; failures: Array<{ name: string; error: string }> }, out.summaryPath));
+  const { failed, total } = (out.summary as { runs: { failed: number; total: number } }).runs;
+  if (failed === 0) return 0;
+  // exit 1 and say so: a script sees the failure, a person sees what to do
+  process.stderr.write(`nalsm sweep: ${failed} of ${total} runs failed (listed above and in ${out.summaryPath}); fix the cause and run the same command again to retry them\n`);
+  return 1;
 }

