@@ -57,6 +57,9 @@ test('nalsm zero-shot: bad flags exit 2 and name the flag', () => {
     [['--image-scale', 'a'], /--image-scale must be two non-negative numbers/],
     [['--images', '/no/such/dir'], /--images must be saccade-mnist or an N-MNIST folder/],
     [['--epochs', '0'], /--epochs must be between 1 and/],
+    [['--methods', 'prototypical'], /--methods must be a comma list of infonce, prototypical, episodic including infonce/],
+    [['--transform', 'log'], /--transform must be z or log1p-z/],
+    [['--liquid-seeds', '0'], /--liquid-seeds must be between 1 and/],
   ] as const) {
     const r = nalsm('zero-shot', ...args);
     assert.equal(r.status, 2, r.stderr);
@@ -84,11 +87,32 @@ test('nalsm zero-shot end to end on a tiny synthetic set: results JSON, figure, 
   assert.equal(z.outClass.audioToImage.chance, 0.5);
   assert.ok(existsSync(join(out, 'tiny-retrieval.svg')));
   assert.match(readFileSync(join(out, 'tiny-retrieval.svg'), 'utf8'), /<svg/);
-  assert.equal(j.cache.misses, 16);
+  // per variant: 4 supervised + 4 zero-shot liquid splits, and the 11-class audio ("oh") for the supervised liquid: 2
+  assert.equal(j.cache.misses, 20);
+  const sup = j.variants['fixed-lsm'].supervised;
+  assert.equal(sup.audio11.classes, 11);
+  assert.equal(sup.audio11.samples.test, 22, '2 test recordings of each of 11 words');
+  assert.equal(sup.audio11.confusion.length, 11);
+  assert.deepEqual(Object.keys(j.variants['fixed-lsm'].zeroShot), ['infonce', 'prototypical', 'episodic']);
+  assert.equal(j.variants['fixed-lsm'].zeroShot.episodic.pairs.outClass, 4, 'the episodic baseline is asked the same out-class queries');
   const again = nalsm('zero-shot', ...args.slice(1, 9), ...synth, '--epochs', '2', '--supervised-epochs', '2', '--nalsm-snapshots', '0', '--device', '4,0.05,0.01', '--cache', join(tmp, 'zc'), '--out', out, '--name', 'tiny2', '--quiet');
   assert.equal(again.status, 0, again.stderr);
   const j2 = JSON.parse(readFileSync(join(out, 'tiny2.json'), 'utf8'));
-  assert.equal(j2.cache.hits, 16, 'every feature matrix from the cache');
+  assert.equal(j2.cache.hits, 20, 'every feature matrix from the cache');
   assert.deepEqual(j2.variants, j.variants, 'same seed, same numbers');
+  // a distribution: 2 liquids × 2 projection seeds; liquid seed 1, projection seed 1 is the run above
+  const dist = nalsm('zero-shot', ...args.slice(1, 9), ...synth, '--epochs', '2', '--supervised-epochs', '2', '--nalsm-snapshots', '0', '--device', 'off', '--cache', join(tmp, 'zc'), '--out', out, '--name', 'tiny3', '--quiet', '--liquid-seeds', '2', '--repeats', '2', '--methods', 'infonce,episodic');
+  assert.equal(dist.status, 0, dist.stderr);
+  const j3 = JSON.parse(readFileSync(join(out, 'tiny3.json'), 'utf8'));
+  const v3 = j3.variants['fixed-lsm'];
+  assert.deepEqual(Object.keys(v3.zeroShot), ['infonce', 'episodic']);
+  assert.deepEqual(v3.zeroShot.infonce, j.variants['fixed-lsm'].zeroShot.infonce, 'liquid seed 1, projection seed 1: the same numbers');
+  assert.deepEqual(v3.distribution.runs.infonce.map((r: { liquidSeed: number; projectionSeed: number }) => [r.liquidSeed, r.projectionSeed]), [[1, 1], [1, 2], [2, 1], [2, 2]]);
+  const cell = v3.distribution.summary.methods.infonce.audioToImage.outClass;
+  assert.equal(cell.liquids.n, 2);
+  assert.equal(cell.runs.n, 4);
+  assert.ok(cell.liquids.ci95 === null || cell.liquids.ci95[0] <= cell.liquids.mean);
+  assert.ok(v3.distribution.summary.differences['infonce − episodic'].audioToImage.outClass);
+  assert.deepEqual(j3.projection.liquidSeeds, [1, 2]);
   assert.ok(readdirSync(out).every((f) => !f.endsWith('.tmp')));
 });
