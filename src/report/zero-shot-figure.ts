@@ -49,3 +49,36 @@ export function retrievalConfusionSpec(title: string, byMethod: Record<string, Z
     resolve: { scale: { x: 'independent', y: 'independent' } },
   } as TopLevelSpec;
 }
+
+/** One grid cell of the constant search: the image and audio constants and a top-1 per panel. */
+export interface GridPoint {
+  imageScale: number;
+  audioScale: number;
+  panel: string;
+  top1: number;
+}
+
+/** The constant search as heatmaps, one panel per score (validation out-class, and test out-class shown for comparison only). */
+export function constantGridSpec(title: string, points: GridPoint[]): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title,
+    data: { values: points.map((p) => ({ ...p, label: `${(100 * p.top1).toFixed(0)}` })) },
+    facet: { column: { field: 'panel', type: 'nominal', title: null } },
+    spec: {
+      width: 170,
+      height: 170,
+      layer: [
+        {
+          mark: 'rect',
+          encoding: {
+            x: { field: 'imageScale', type: 'ordinal', title: 'image liquid constant' },
+            y: { field: 'audioScale', type: 'ordinal', title: 'audio liquid constant', sort: 'descending' },
+            color: { field: 'top1', type: 'quantitative', scale: { domain: [0.2, 0.8], domainMid: 0.5, scheme: 'redblue' }, title: 'out-class top-1 (chance 0.5)' },
+          },
+        },
+        { mark: { type: 'text', fontSize: 10 }, encoding: { x: { field: 'imageScale', type: 'ordinal' }, y: { field: 'audioScale', type: 'ordinal', sort: 'descending' }, text: { field: 'label', type: 'nominal' } } },
+      ],
+    },
+  } as TopLevelSpec;
+}

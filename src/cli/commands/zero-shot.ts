@@ -53,7 +53,7 @@ Usage: nalsm zero-shot [options]
 
 type FigureSource = Pick<ZeroShotRunResult, 'data' | 'variants'>;
 
-async function writeFigure(svgPath: string, r: FigureSource): Promise<void> {
+export async function writeFigure(svgPath: string, r: FigureSource): Promise<void> {
   const main = r.variants['fixed-lsm'].zeroShot;
   const title = `audio → image retrieval, fixed LSM (${r.data.images} + ${r.data.audioSynthetic ? 'SYNTHETIC spoken digits' : 'N-TIDIGITS'})`;
   const named = { InfoNCE: main.infonce, 'prototypical (class means)': main.prototypical, 'prototypical (episodes, linear)': main.episodic };
@@ -93,6 +93,42 @@ function deviceFlag(values: Record<string, unknown>): DeviceModel | null {
   return { levels: parts[0], spread: parts[1], readNoise: parts[2] };
 }
 
+/** The data flags `nalsm zero-shot` and `nalsm zero-shot-search` share. */
+export const ZERO_SHOT_DATA_FLAGS = {
+  seed: { type: 'string' },
+  images: { type: 'string' },
+  audio: { type: 'string' },
+  'synthetic-audio': { type: 'string' },
+  'image-train': { type: 'string' },
+  'image-test': { type: 'string' },
+  'audio-train': { type: 'string' },
+  'audio-test': { type: 'string' },
+  cache: { type: 'string' },
+} as const;
+
+export function zeroShotDataFlags(values: Record<string, unknown>) {
+  const seed = intFlag(values, 'seed', 1, 0)!;
+  const imagePerDigit = { train: intFlag(values, 'image-train', 300, 1, 5000)!, test: intFlag(values, 'image-test', 100, 1, 800)! };
+  const audioPerDigit = { train: intFlag(values, 'audio-train', 100, 1, 10000)!, test: intFlag(values, 'audio-test', 50, 1, 10000)! };
+  const imagesFlag = (values.images as string | undefined) ?? 'saccade-mnist';
+  if (imagesFlag !== 'saccade-mnist' && !(existsSync(imagesFlag) && statSync(imagesFlag).isDirectory()))
+    throw new UsageError(`--images must be saccade-mnist or an N-MNIST folder (Train/0..9, Test/0..9), got "${imagesFlag}"`);
+  const defaultAudio = join('runs', 'data', `spoken-digits-synthetic-oh-s${seed}-${audioPerDigit.train}x${audioPerDigit.test}.hdf5`);
+  if (values.audio !== undefined && values['synthetic-audio'] !== undefined) throw new UsageError('give --audio (a real N-TIDIGITS file) or --synthetic-audio, not both');
+  const audioFile = (values.audio as string | undefined) ?? (values['synthetic-audio'] as string | undefined) ?? defaultAudio;
+  const cacheFlag = (values.cache as string | undefined) ?? join('runs', 'zero-shot-cache');
+  return {
+    seed,
+    imagePerDigit,
+    audioPerDigit,
+    imagesFlag,
+    images: imagesFlag === 'saccade-mnist' ? ({ kind: 'saccade-mnist' } as const) : ({ kind: 'nmnist', dir: imagesFlag } as const),
+    audioFile,
+    generateAudio: values.audio === undefined,
+    cacheDir: cacheFlag === 'none' ? null : cacheFlag,
+  };
+}
+
 function methodsFlag(values: Record<string, unknown>): ZeroShotLoss[] {
   if (values.methods === undefined) return [...ZERO_SHOT_METHODS];
   const list = String(values.methods).split(',');
@@ -101,7 +137,7 @@ function methodsFlag(values: Record<string, unknown>): ZeroShotLoss[] {
   return list as ZeroShotLoss[];
 }
 
-function transformFlag(values: Record<string, unknown>): FeatureTransform {
+export function transformFlag(values: Record<string, unknown>): FeatureTransform {
   const v = values.transform ?? 'z';
   if (v !== 'z' && v !== 'log1p-z') throw new UsageError(`--transform must be z or log1p-z, got "${v}"`);
   return v;
@@ -109,14 +145,7 @@ function transformFlag(values: Record<string, unknown>): FeatureTransform {
 
 export async function zeroShotCommand(argv: string[]): Promise<number> {
   const { values } = parseFlags('zero-shot', argv, {
-    seed: { type: 'string' },
-    images: { type: 'string' },
-    audio: { type: 'string' },
-    'synthetic-audio': { type: 'string' },
-    'image-train': { type: 'string' },
-    'image-test': { type: 'string' },
-    'audio-train': { type: 'string' },
-    'audio-test': { type: 'string' },
+    ...ZERO_SHOT_DATA_FLAGS,
     'image-scale': { type: 'string' },
     'audio-scale': { type: 'string' },
     epochs: { type: 'string' },
@@ -128,7 +157,6 @@ export async function zeroShotCommand(argv: string[]): Promise<number> {
     transform: { type: 'string' },
     device: { type: 'string' },
     'nalsm-snapshots': { type: 'string' },
-    cache: { type: 'string' },
     out: { type: 'string' },
     name: { type: 'string' },
     figure: { type: 'string' },
@@ -140,22 +168,13 @@ export async function zeroShotCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (values.figure !== undefined) return redrawFigure(String(values.figure));
-  const seed = intFlag(values, 'seed', 1, 0)!;
-  const imagePerDigit = { train: intFlag(values, 'image-train', 300, 1, 5000)!, test: intFlag(values, 'image-test', 100, 1, 800)! };
-  const audioPerDigit = { train: intFlag(values, 'audio-train', 100, 1, 10000)!, test: intFlag(values, 'audio-test', 50, 1, 10000)! };
+  const { seed, imagePerDigit, audioPerDigit, imagesFlag, audioFile, cacheDir } = zeroShotDataFlags(values);
   const imgScale = pairFlag(values, 'image-scale', [PAPER_ENCODERS.imageSupervised.scale, PAPER_ENCODERS.imageZeroShot.scale]);
   const audScale = pairFlag(values, 'audio-scale', [PAPER_ENCODERS.audioSupervised.scale, PAPER_ENCODERS.audioZeroShot.scale]);
-  const imagesFlag = (values.images as string | undefined) ?? 'saccade-mnist';
-  if (imagesFlag !== 'saccade-mnist' && !(existsSync(imagesFlag) && statSync(imagesFlag).isDirectory()))
-    throw new UsageError(`--images must be saccade-mnist or an N-MNIST folder (Train/0..9, Test/0..9), got "${imagesFlag}"`);
-  const defaultAudio = join('runs', 'data', `spoken-digits-synthetic-oh-s${seed}-${audioPerDigit.train}x${audioPerDigit.test}.hdf5`);
   const liquidSeeds = intFlag(values, 'liquid-seeds', 1, 1, 1000)!;
   const methods = methodsFlag(values);
   const transform = transformFlag(values);
-  if (values.audio !== undefined && values['synthetic-audio'] !== undefined) throw new UsageError('give --audio (a real N-TIDIGITS file) or --synthetic-audio, not both');
-  const audioFile = (values.audio as string | undefined) ?? (values['synthetic-audio'] as string | undefined) ?? defaultAudio;
   const snapshots = intFlag(values, 'nalsm-snapshots', 20000, 0, 1_000_000)!;
-  const cacheFlag = (values.cache as string | undefined) ?? join('runs', 'zero-shot-cache');
   const name = (values.name as string | undefined) ?? `zero-shot-s${seed}`;
   const outDir = (values.out as string | undefined) ?? 'results';
   const progress = makeProgress(Boolean(values.quiet));
@@ -178,7 +197,7 @@ export async function zeroShotCommand(argv: string[]): Promise<number> {
     transform,
     device: deviceFlag(values),
     nalsm: snapshots > 0 ? { dims: [10, 10, 10], snapshots } : null,
-    cacheDir: cacheFlag === 'none' ? null : cacheFlag,
+    cacheDir,
     encoders: {
       imageSupervised: { ...PAPER_ENCODERS.imageSupervised, scale: imgScale[0] },
       imageZeroShot: { ...PAPER_ENCODERS.imageZeroShot, scale: imgScale[1] },

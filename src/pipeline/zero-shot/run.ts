@@ -83,7 +83,7 @@ export interface ZeroShotRunResult {
   cache: { hits: number; misses: number };
 }
 
-function activity(f: CachedFeatures): EncoderActivity {
+export function activity(f: CachedFeatures): EncoderActivity {
   let sum = 0;
   const fired = new Uint8Array(f.dim);
   for (let k = 0; k < f.counts.length; k++) {
@@ -93,16 +93,17 @@ function activity(f: CachedFeatures): EncoderActivity {
   return { meanCount: sum / Math.max(1, f.counts.length), silentNeurons: 1 - fired.reduce((a, b) => a + b, 0) / f.dim };
 }
 
-export async function runZeroShot(o: ZeroShotRunOptions): Promise<ZeroShotRunResult> {
-  const seconds: Record<string, number> = {};
-  const tick = (what: string, t0: number): void => {
-    seconds[what] = Math.round((performance.now() - t0) / 10) / 100;
-  };
+export type DataOptions = Pick<ZeroShotRunOptions, 'seed' | 'audioFile' | 'generateAudio' | 'audioPerDigit' | 'images' | 'imagePerDigit' | 'cacheDir' | 'log' | 'onProgress'>;
+
+export type ZeroShotData = Awaited<ReturnType<typeof openZeroShotData>>;
+
+/** The two modalities (rendering the synthetic audio if asked and missing), and the key their features are cached under. */
+export async function openZeroShotData(o: DataOptions, tick: (what: string, t0: number) => void = () => {}) {
   let t0 = performance.now();
   if (!existsSync(o.audioFile)) {
     if (!o.generateAudio) throw new Error(`${o.audioFile}: no such file (an N-TIDIGITS-layout HDF5 file)`);
     o.log(`audio: rendering SYNTHETIC spoken digits (espeak-ng + cochlea model) into ${o.audioFile}`);
-    const total = 10 * (o.audioPerDigit.train + o.audioPerDigit.test);
+    const total = 11 * (o.audioPerDigit.train + o.audioPerDigit.test);
     await generateSpokenDigits({ out: o.audioFile, seed: o.seed, trainPerDigit: o.audioPerDigit.train, testPerDigit: o.audioPerDigit.test, onProgress: (d) => o.onProgress?.('audio', d, total) });
   }
   const audio = await loadAudio(o.audioFile, o.audioPerDigit);
@@ -119,9 +120,12 @@ export async function runZeroShot(o: ZeroShotRunOptions): Promise<ZeroShotRunRes
     audio: { sha256: createHash('sha256').update(readFileSync(o.audioFile)).digest('hex') },
     perDigit: { image: o.imagePerDigit, audio: o.audioPerDigit },
   };
-  const cache = { hits: 0, misses: 0 };
+  return { audio, images, dataKey };
+}
 
-  const encode = async (enc: Encoder, device: DeviceModel | null, data: Record<Split, ModalitySplit> & { classes?: number }, modality: string, liquidSeed = o.seed): Promise<ModalityFeatures> => {
+/** A fixed-LSM encoder over the data, through the feature cache (counting hits and misses into `cache`). */
+export function fixedLsmFeatures(o: DataOptions, dataKey: unknown, cache: { hits: number; misses: number }) {
+  return async (enc: Encoder, device: DeviceModel | null, data: Record<Split, ModalitySplit> & { classes?: number }, modality: string, liquidSeed = o.seed): Promise<ModalityFeatures> => {
     const p: FixedLsmParams = { ...enc, seed: liquidSeed, ...(device ? { device } : {}) };
     let lsm: FixedLsm | null = null;
     const out = {} as ModalityFeatures;
@@ -139,6 +143,17 @@ export async function runZeroShot(o: ZeroShotRunOptions): Promise<ZeroShotRunRes
     }
     return out;
   };
+}
+
+export async function runZeroShot(o: ZeroShotRunOptions): Promise<ZeroShotRunResult> {
+  const seconds: Record<string, number> = {};
+  const tick = (what: string, t0: number): void => {
+    seconds[what] = Math.round((performance.now() - t0) / 10) / 100;
+  };
+  const { audio, images, dataKey } = await openZeroShotData(o, tick);
+  const cache = { hits: 0, misses: 0 };
+  const encode = fixedLsmFeatures(o, dataKey, cache);
+  let t0 = performance.now();
 
   const methods = o.methods ?? [...ZERO_SHOT_METHODS];
   const liquidSeeds = o.liquidSeeds ?? [o.seed];
