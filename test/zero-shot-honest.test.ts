@@ -172,3 +172,26 @@ test('supervised softmax over 11 classes on separable counts', () => {
   assert.deepEqual(r.samples, { train: 99, val: 11, test: 33 });
   assert.throws(() => supervisedSoftmax({ train: mk(2, 0), test: mk(1, 0) }, 1, 10, 1), /label 10, expected 0..9/);
 });
+
+test('nearest seen digit per modality, and the overlap of the two tables', async () => {
+  const { nearestSeen } = await import('../src/pipeline/zero-shot/nearest-seen.js');
+  // 1-D features: digit d sits at 10·d in images; in audio 8 sits at digit 1's place and 9 at digit 2's
+  const mk = (pos: (d: number) => number): CachedFeatures => {
+    const labels = Uint8Array.from({ length: 40 }, (_, i) => i % 10);
+    return { counts: Uint16Array.from(labels, (d, i) => pos(d) + (i % 3)), labels, n: 40, dim: 1 };
+  };
+  const imgPos = (d: number) => (d === 8 ? 30 : d === 9 ? 70 : 10 * d);
+  const audPos = (d: number) => (d === 8 ? 10 : d === 9 ? 20 : 10 * d);
+  const img = { train: mk(imgPos), test: mk(imgPos) };
+  const aud = { train: mk(audPos), test: mk(audPos) };
+  const r = nearestSeen(img, aud, [1, 2, 3, 4, 5, 6, 7], [8, 9]);
+  assert.equal(r.image[8][3], 4, 'image 8 lands on 3');
+  assert.equal(r.image[9][7], 4, 'image 9 lands on 7');
+  assert.equal(r.audio[8][1], 4, 'audio 8 lands on 1');
+  assert.equal(r.audio[9][2], 4);
+  assert.equal(r.overlap[8], 0, 'the two modalities place 8 near different trained digits');
+  assert.equal(r.crossOverlap['image 8 / audio 9'], 0);
+  const same = nearestSeen(img, img, [1, 2, 3, 4, 5, 6, 7], [8, 9]);
+  assert.equal(same.overlap[8], 1);
+  assert.equal(same.overlap[9], 1);
+});

@@ -116,3 +116,27 @@ test('nalsm zero-shot end to end on a tiny synthetic set: results JSON, figure, 
   assert.deepEqual(j3.projection.liquidSeeds, [1, 2]);
   assert.ok(readdirSync(out).every((f) => !f.endsWith('.tmp')));
 });
+
+test('nalsm zero-shot-search on a tiny synthetic set: chosen on validation, test selection labelled, final distribution', () => {
+  const out = join(tmp, 'search');
+  const r = nalsm('zero-shot-search', '--image-train', '4', '--image-test', '2', '--audio-train', '4', '--audio-test', '2', '--synthetic-audio', join(tmp, 'sd-search.hdf5'), '--image-grid', '0.1,0.3', '--audio-grid', '0.2', '--transforms', 'z,log1p-z', '--folds', '2', '--hold-back', '2', '--epochs', '3', '--liquid-seeds', '2', '--repeats', '1', '--cache', join(tmp, 'zc-search'), '--out', out, '--quiet');
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(readFileSync(join(out, 'zero-shot-search-s1.json'), 'utf8'));
+  assert.equal(j.kind, 'zero-shot-search');
+  assert.equal(j.search.cells.length, 4, '2 image constants × 1 audio constant × 2 transforms');
+  const best = j.search.cells.reduce((a: { validation: { bestScore: number } }, c: { validation: { bestScore: number } }) => (c.validation.bestScore > a.validation.bestScore ? c : a));
+  assert.equal(j.chosen.imageScale, best.imageScale, 'the choice is the best validation score');
+  assert.equal(j.chosen.validationScore, best.validation.bestScore);
+  for (const c of j.search.cells) {
+    assert.deepEqual(c.validation.folds.map((f: { pseudoUnseen: number[] }) => f.pseudoUnseen), [[6, 7], [4, 5]], 'folds hold out training digits, never 8 or 9');
+    assert.equal(c.validation.score.length, 3);
+    assert.deepEqual(Object.keys(c.nearestSeen.image), ['8', '9']);
+  }
+  assert.match(j.selectedOnTest.note, /SELECTED ON TEST/);
+  assert.equal(j.final.variants['fixed-lsm'].zeroShot.infonce.settings.epochs, j.chosen.epochs);
+  assert.equal(j.summary.methods.infonce.audioToImage.outClass.liquids.n, 2);
+  assert.ok(existsSync(join(out, 'zero-shot-search-s1-grid.svg')));
+  const bad = nalsm('zero-shot-search', '--image-grid', '0,1');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--image-grid must be a comma list of positive numbers/);
+});
