@@ -10,6 +10,8 @@ import { fitEpisode } from '../src/pipeline/zero-shot/protocol.js';
 import { supervisedSoftmax } from '../src/pipeline/zero-shot/supervised-softmax.js';
 import type { CachedFeatures } from '../src/pipeline/feature-cache.js';
 
+import { checkFiniteDifferences } from './finite-differences.js';
+
 const close = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 
 test('interval: mean, sd and the Student-t 95 % CI; verdict against chance', () => {
@@ -125,20 +127,7 @@ test('episodic loss through linear heads: gradients equal central finite differe
   ha.backward(r.p.qa, r.g.dQa);
   hb.backward(r.p.sb, r.g.dSb);
   hb.backward(r.p.qb, r.g.dQb);
-  const h = 1e-6;
-  let checked = 0;
-  for (const [params, grads] of [[ha.W, ha.gW], [ha.b, ha.gb], [hb.W, hb.gW], [hb.b, hb.gb]] as const)
-    for (let k = 0; k < params.length; k++) {
-      const keep = params[k];
-      params[k] = keep + h;
-      const up = f().l;
-      params[k] = keep - h;
-      const down = f().l;
-      params[k] = keep;
-      const fd = (up - down) / (2 * h);
-      assert.ok(Math.abs(fd - grads[k]) <= 1e-7 + 1e-5 * Math.abs(fd), `param ${k}: analytic ${grads[k]} vs finite difference ${fd}`);
-      checked++;
-    }
+  const checked = checkFiniteDifferences([[ha.W, ha.gW], [ha.b, ha.gb], [hb.W, hb.gW], [hb.b, hb.gb]], () => f().l, 'episodic');
   assert.equal(checked, 5 * 3 + 3 + 4 * 3 + 3);
   // a linear head's embed() is normalised for retrieval; forward() is not
   const e = ha.embed(xs.a, 1);
