@@ -60,6 +60,7 @@ test('nalsm zero-shot: bad flags exit 2 and name the flag', () => {
     [['--methods', 'prototypical'], /--methods must be a comma list of infonce, prototypical, episodic including infonce/],
     [['--transform', 'log'], /--transform must be z or log1p-z/],
     [['--liquid-seeds', '0'], /--liquid-seeds must be between 1 and/],
+    [['--temperature', '0'], /--temperature must be between/],
   ] as const) {
     const r = nalsm('zero-shot', ...args);
     assert.equal(r.status, 2, r.stderr);
@@ -119,11 +120,12 @@ test('nalsm zero-shot end to end on a tiny synthetic set: results JSON, figure, 
 
 test('nalsm zero-shot-search on a tiny synthetic set: chosen on validation, test selection labelled, final distribution', () => {
   const out = join(tmp, 'search');
-  const r = nalsm('zero-shot-search', '--image-train', '4', '--image-test', '2', '--audio-train', '4', '--audio-test', '2', '--synthetic-audio', join(tmp, 'sd-search.hdf5'), '--image-grid', '0.1,0.3', '--audio-grid', '0.2', '--transforms', 'z,log1p-z', '--folds', '2', '--hold-back', '2', '--epochs', '3', '--liquid-seeds', '2', '--repeats', '1', '--cache', join(tmp, 'zc-search'), '--out', out, '--quiet');
+  const r = nalsm('zero-shot-search', '--image-train', '4', '--image-test', '2', '--audio-train', '4', '--audio-test', '2', '--synthetic-audio', join(tmp, 'sd-search.hdf5'), '--image-grid', '0.1,0.3', '--audio-grid', '0.2', '--transforms', 'z,log1p-z', '--dims', '8,16', '--folds', '2', '--hold-back', '2', '--epochs', '3', '--liquid-seeds', '2', '--repeats', '1', '--cache', join(tmp, 'zc-search'), '--out', out, '--quiet');
   assert.equal(r.status, 0, r.stderr);
   const j = JSON.parse(readFileSync(join(out, 'zero-shot-search-s1.json'), 'utf8'));
   assert.equal(j.kind, 'zero-shot-search');
-  assert.equal(j.search.cells.length, 4, '2 image constants × 1 audio constant × 2 transforms');
+  assert.equal(j.search.cells.length, 8, '2 image constants × 1 audio constant × 2 transforms × 2 dimensions');
+  assert.deepEqual(j.search.cells.map((c: { dim: number }) => c.dim), [8, 16, 8, 16, 8, 16, 8, 16]);
   const best = j.search.cells.reduce((a: { validation: { bestScore: number } }, c: { validation: { bestScore: number } }) => (c.validation.bestScore > a.validation.bestScore ? c : a));
   assert.equal(j.chosen.imageScale, best.imageScale, 'the choice is the best validation score');
   assert.equal(j.chosen.validationScore, best.validation.bestScore);
@@ -134,6 +136,8 @@ test('nalsm zero-shot-search on a tiny synthetic set: chosen on validation, test
   }
   assert.match(j.selectedOnTest.note, /SELECTED ON TEST/);
   assert.equal(j.final.variants['fixed-lsm'].zeroShot.infonce.settings.epochs, j.chosen.epochs);
+  assert.equal(j.final.variants['fixed-lsm'].zeroShot.infonce.settings.dim, j.chosen.dim, 'the final run uses the chosen dimension');
+  assert.equal(j.chosen.dim, best.dim);
   assert.equal(j.summary.methods.infonce.audioToImage.outClass.liquids.n, 2);
   assert.ok(existsSync(join(out, 'zero-shot-search-s1-grid.svg')));
   const bad = nalsm('zero-shot-search', '--image-grid', '0,1');

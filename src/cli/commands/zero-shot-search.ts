@@ -26,6 +26,8 @@ Usage: nalsm zero-shot-search [options]
   --image-grid LIST     image liquid constants                          [0.05,0.1,0.2,0.4]
   --audio-grid LIST     audio liquid constants                          [0.05,0.1,0.2,0.4]
   --transforms LIST     z, log1p-z                                      [z,log1p-z]
+  --dims LIST           embedding dimensions                            [${PAPER_PROJECTION.dim}]
+  --temperatures LIST   InfoNCE temperatures                            [${PAPER_PROJECTION.temperature}]
   --folds N             validation folds (pseudo-unseen digit pairs 6-7, 4-5, 2-3)   [2]
   --hold-back N         pairs per fitted digit held back for validation in-class     [20]
   --epochs N            projection epochs (the choice picks 1..N by validation)      [${PAPER_PROJECTION.epochs}]
@@ -52,6 +54,8 @@ export async function zeroShotSearchCommand(argv: string[]): Promise<number> {
     'image-grid': { type: 'string' },
     'audio-grid': { type: 'string' },
     transforms: { type: 'string' },
+    dims: { type: 'string' },
+    temperatures: { type: 'string' },
     folds: { type: 'string' },
     'hold-back': { type: 'string' },
     epochs: { type: 'string' },
@@ -89,6 +93,11 @@ export async function zeroShotSearchCommand(argv: string[]): Promise<number> {
     imageScales: listFlag(values, 'image-grid', [0.05, 0.1, 0.2, 0.4]),
     audioScales: listFlag(values, 'audio-grid', [0.05, 0.1, 0.2, 0.4]),
     transforms: transforms as FeatureTransform[],
+    dims: listFlag(values, 'dims', [PAPER_PROJECTION.dim]).map((d) => {
+      if (!Number.isInteger(d)) throw new UsageError(`--dims must be positive integers, got ${d}`);
+      return d;
+    }),
+    temperatures: listFlag(values, 'temperatures', [PAPER_PROJECTION.temperature]),
     folds: intFlag(values, 'folds', 2, 1, 3)!,
     holdBack: intFlag(values, 'hold-back', 20, 1, 10000)!,
     epochs,
@@ -96,7 +105,7 @@ export async function zeroShotSearchCommand(argv: string[]): Promise<number> {
     protoBatch: 56,
   });
   const c = search.chosen;
-  log(`chosen on validation: image ${c.imageScale}, audio ${c.audioScale}, ${c.transform}, ${c.epochs} epochs (validation out-class ${(100 * c.validationScore).toFixed(1)} %); final: ${liquidSeeds} liquids × ${repeats} projection seeds on test`);
+  log(`chosen on validation: image ${c.imageScale}, audio ${c.audioScale}, ${c.transform}, dim ${c.dim}, τ ${c.temperature}, ${c.epochs} epochs (validation out-class ${(100 * c.validationScore).toFixed(1)} %); final: ${liquidSeeds} liquids × ${repeats} projection seeds on test`);
   const final = await runZeroShot({
     ...common,
     epochs: c.epochs,
@@ -105,6 +114,8 @@ export async function zeroShotSearchCommand(argv: string[]): Promise<number> {
     repeats,
     liquidSeeds: Array.from({ length: liquidSeeds }, (_, k) => data.seed + k),
     transform: c.transform,
+    dim: c.dim,
+    temperature: c.temperature,
     device: null,
     nalsm: null,
     encoders: {
@@ -120,12 +131,12 @@ export async function zeroShotSearchCommand(argv: string[]): Promise<number> {
   const gridPath = join(outDir, `${name}-grid.svg`);
   await writeFigure(svgPath, final);
   const points: GridPoint[] = [];
-  for (const cell of search.cells.filter((x) => x.transform === c.transform)) {
+  for (const cell of search.cells.filter((x) => x.transform === c.transform && x.dim === c.dim && x.temperature === c.temperature)) {
     const e = cell.validation.bestEpoch - 1;
     points.push({ imageScale: cell.imageScale, audioScale: cell.audioScale, panel: 'validation out-class (digits 1-7 folds): the choice', top1: cell.validation.bestScore });
     points.push({ imageScale: cell.imageScale, audioScale: cell.audioScale, panel: 'TEST out-class 8-9 at that epoch (not used to choose)', top1: (cell.test.outTop1[e] + cell.test.outTop1ImageToAudio[e]) / 2 });
   }
-  writeFileAtomic(gridPath, await renderSvg(constantGridSpec(`constant search (${c.transform} features), InfoNCE, liquid seed ${data.seed}; SYNTHETIC data`, points)));
+  writeFileAtomic(gridPath, await renderSvg(constantGridSpec(`constant search (${c.transform} features, dim ${c.dim}, τ ${c.temperature}), ${method}, liquid seed ${data.seed}; SYNTHETIC data`, points)));
   const v = final.variants['fixed-lsm'];
   writeJsonAtomic(out, {
     name,
@@ -151,7 +162,7 @@ export async function zeroShotSearchCommand(argv: string[]): Promise<number> {
     finishedAt: new Date().toISOString(),
   });
   const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
-  const lines = [`zero-shot-search in ${seconds.toFixed(0)} s; chosen on validation: image ${c.imageScale}, audio ${c.audioScale}, ${c.transform}, ${c.epochs} epochs`];
+  const lines = [`zero-shot-search in ${seconds.toFixed(0)} s; chosen on validation: image ${c.imageScale}, audio ${c.audioScale}, ${c.transform}, dim ${c.dim}, τ ${c.temperature}, ${c.epochs} epochs`];
   for (const [m, s] of Object.entries(v.distribution.summary.methods)) {
     const o = s.audioToImage.outClass.liquids;
     const i = s.audioToImage.inClass.liquids;

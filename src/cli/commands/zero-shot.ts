@@ -40,6 +40,8 @@ Usage: nalsm zero-shot [options]
   --methods LIST        infonce, prototypical (class means), episodic (episode-trained
                         linear prototypical network)                                [infonce,prototypical,episodic]
   --transform T         features before the heads: z (z-scored counts) or log1p-z   [z]
+  --dim N               embedding dimension of the heads                            [${PAPER_PROJECTION.dim}]
+  --temperature T       InfoNCE temperature                                         [${PAPER_PROJECTION.temperature}]
   --device K,S,R        device model: K levels, programming spread S, read noise R
                         (S, R relative to the largest |w|); "off" to skip           [16,0.05,0.02]
   --nalsm-snapshots N   NALSM phase A snapshots (0: no NALSM comparison)            [20000]
@@ -155,6 +157,8 @@ export async function zeroShotCommand(argv: string[]): Promise<number> {
     'liquid-seeds': { type: 'string' },
     methods: { type: 'string' },
     transform: { type: 'string' },
+    dim: { type: 'string' },
+    temperature: { type: 'string' },
     device: { type: 'string' },
     'nalsm-snapshots': { type: 'string' },
     out: { type: 'string' },
@@ -195,6 +199,8 @@ export async function zeroShotCommand(argv: string[]): Promise<number> {
     liquidSeeds: Array.from({ length: liquidSeeds }, (_, k) => seed + k),
     methods,
     transform,
+    dim: intFlag(values, 'dim', PAPER_PROJECTION.dim, 1, 4096)!,
+    temperature: floatFlag(values, 'temperature', PAPER_PROJECTION.temperature, 1e-4, 1e4)!,
     device: deviceFlag(values),
     nalsm: snapshots > 0 ? { dims: [10, 10, 10], snapshots } : null,
     cacheDir,
@@ -223,7 +229,7 @@ export async function zeroShotCommand(argv: string[]): Promise<number> {
     data: r.data,
     encoders: opts.encoders,
     device: opts.device,
-    projection: { ...PAPER_PROJECTION, epochs: opts.epochs, protoBatch: opts.protoBatch, repeats: opts.repeats, liquidSeeds: opts.liquidSeeds, methods: opts.methods, transform: opts.transform },
+    projection: { ...PAPER_PROJECTION, dim: opts.dim, temperature: opts.temperature, epochs: opts.epochs, protoBatch: opts.protoBatch, repeats: opts.repeats, liquidSeeds: opts.liquidSeeds, methods: opts.methods, transform: opts.transform },
     nalsm: opts.nalsm,
     variants: r.variants,
     figure: svgPath,

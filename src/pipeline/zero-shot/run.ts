@@ -47,6 +47,9 @@ export interface ZeroShotRunOptions {
   transform?: FeatureTransform;
   /** methods to run (default all three) */
   methods?: ZeroShotLoss[];
+  /** embedding dimension and InfoNCE temperature (default the paper's 64 and 1) */
+  dim?: number;
+  temperature?: number;
   device: DeviceModel | null;
   nalsm: { dims: [number, number, number]; snapshots: number } | null;
   cacheDir: string | null;
@@ -162,6 +165,8 @@ export async function runZeroShot(o: ZeroShotRunOptions): Promise<ZeroShotRunRes
     heldOutClasses: HELD_OUT_CLASSES,
     loss,
     ...PAPER_PROJECTION,
+    dim: o.dim ?? PAPER_PROJECTION.dim,
+    temperature: o.temperature ?? PAPER_PROJECTION.temperature,
     batch: loss === 'infonce' ? PAPER_PROJECTION.batch : o.protoBatch,
     epochs: o.epochs,
     seed: o.seed,

@@ -13,6 +13,9 @@ export interface SearchOptions extends DataOptions {
   imageScales: number[];
   audioScales: number[];
   transforms: FeatureTransform[];
+  /** embedding dimensions and InfoNCE temperatures to try (default the paper's 64 and 1) */
+  dims?: number[];
+  temperatures?: number[];
   /** validation folds (pairs of pseudo-unseen training digits) */
   folds: number;
   /** pairs per fitted digit held back for validation in-class */
@@ -27,6 +30,8 @@ export interface SearchCell {
   imageScale: number;
   audioScale: number;
   transform: FeatureTransform;
+  dim: number;
+  temperature: number;
   activity: { image: EncoderActivity; audio: EncoderActivity };
   validation: { folds: FoldHistory[]; score: number[]; bestEpoch: number; bestScore: number };
   /** SELECTED ON TEST if used to choose anything: per-epoch top-1 on the test pairs (liquid and projection seed = seed) */
@@ -37,7 +42,7 @@ export interface SearchCell {
 export interface SearchResult {
   cells: SearchCell[];
   /** chosen on validation only */
-  chosen: { imageScale: number; audioScale: number; transform: FeatureTransform; epochs: number; validationScore: number; testAtChoice: { inTop1: number; outTop1: number } };
+  chosen: { imageScale: number; audioScale: number; transform: FeatureTransform; dim: number; temperature: number; epochs: number; validationScore: number; testAtChoice: { inTop1: number; outTop1: number } };
   /** what choosing on the test pairs would report: the best test out-class over grid × transforms × epochs, and the authors' rule */
   selectedOnTest: {
     bestOutClass: { imageScale: number; audioScale: number; transform: FeatureTransform; epoch: number; outTop1: number; inTop1: number };
@@ -64,14 +69,18 @@ export async function searchConstants(o: SearchOptions): Promise<SearchResult> {
     seed: o.seed,
   };
   const cells: SearchCell[] = [];
-  const total = o.imageScales.length * o.audioScales.length * o.transforms.length;
+  const dims = o.dims ?? [PAPER_PROJECTION.dim];
+  const temperatures = o.temperatures ?? [PAPER_PROJECTION.temperature];
+  // the head settings each liquid pair is tried with
+  const heads = o.transforms.flatMap((t) => dims.flatMap((d) => temperatures.map((tau) => [t, d, tau] as const)));
+  const total = o.imageScales.length * o.audioScales.length * heads.length;
   for (const imageScale of o.imageScales) {
     const img = await encode({ ...PAPER_ENCODERS.imageZeroShot, scale: imageScale }, null, images, 'image');
     for (const audioScale of o.audioScales) {
       const aud = await encode({ ...PAPER_ENCODERS.audioZeroShot, scale: audioScale }, null, audio, 'audio');
       const folds = validationFolds(img, aud, TRAIN_CLASSES, defaultFolds(TRAIN_CLASSES, o.folds), o.holdBack);
-      for (const transform of o.transforms) {
-        const s = { ...settings, transform };
+      for (const [transform, dim, temperature] of heads) {
+        const s = { ...settings, transform, dim, temperature };
         const histories = folds.map((f) => runFold(img, aud, f, s));
         const score = validationScore(histories);
         const best = argmax(score);
@@ -80,12 +89,14 @@ export async function searchConstants(o: SearchOptions): Promise<SearchResult> {
           imageScale,
           audioScale,
           transform,
+          dim,
+          temperature,
           activity: { image: activity(img.train), audio: activity(aud.train) },
           validation: { folds: histories, score, bestEpoch: best + 1, bestScore: score[best] },
           test: { inTop1: z.history.inTop1, outTop1: z.history.outTop1, outTop1ImageToAudio: z.history.outTop1ImageToAudio },
           nearestSeen: nearestSeen(img, aud, TRAIN_CLASSES, HELD_OUT_CLASSES, transform),
         });
-        o.log(`  cell ${cells.length}/${total}: image ${imageScale}, audio ${audioScale}, ${transform}: validation out-class ${(100 * score[best]).toFixed(1)} % at epoch ${best + 1}; test out-class (not used) ${(100 * z.history.outTop1[best]).toFixed(1)} %`);
+        o.log(`  cell ${cells.length}/${total}: image ${imageScale}, audio ${audioScale}, ${transform}, dim ${dim}, τ ${temperature}: validation out-class ${(100 * score[best]).toFixed(1)} % at epoch ${best + 1}; test out-class (not used) ${(100 * z.history.outTop1[best]).toFixed(1)} %`);
       }
     }
   }
@@ -102,7 +113,7 @@ export async function searchConstants(o: SearchOptions): Promise<SearchResult> {
     });
   return {
     cells,
-    chosen: { imageScale: pick.imageScale, audioScale: pick.audioScale, transform: pick.transform, epochs: pick.validation.bestEpoch, validationScore: pick.validation.bestScore, testAtChoice: { inTop1: pick.test.inTop1[e], outTop1: pick.test.outTop1[e] } },
+    chosen: { imageScale: pick.imageScale, audioScale: pick.audioScale, transform: pick.transform, dim: pick.dim, temperature: pick.temperature, epochs: pick.validation.bestEpoch, validationScore: pick.validation.bestScore, testAtChoice: { inTop1: pick.test.inTop1[e], outTop1: pick.test.outTop1[e] } },
     selectedOnTest: { bestOutClass: bestOut!, authorsRule: authors },
     seconds: Math.round((performance.now() - t0) / 10) / 100,
   };
