@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { Rng } from '../src/core/rng.js';
 import { erf, gelu, geluGrad, ProjectionHead, infoNce, prototypicalLoss, retrieval, nearestClassMean, trainProjectionPair } from '../src/core/readout/index.js';
 
+import { checkFiniteDifferences } from './finite-differences.js';
+
 const close = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 
 test('erf and GELU match reference values', () => {
@@ -51,27 +53,7 @@ for (const loss of ['infonce', 'prototypical'] as const) {
     hb.zeroGrad();
     ha.backward(r.pa, r.dA);
     hb.backward(r.pb, r.dB);
-    const h = 1e-6;
-    let checked = 0;
-    for (const [head, params, grads] of [
-      [ha, ha.W, ha.gW],
-      [ha, ha.b, ha.gb],
-      [hb, hb.W, hb.gW],
-      [hb, hb.b, hb.gb],
-    ] as const) {
-      void head;
-      for (let k = 0; k < params.length; k += 3) {
-        const keep = params[k];
-        params[k] = keep + h;
-        const up = f().l;
-        params[k] = keep - h;
-        const down = f().l;
-        params[k] = keep;
-        const fd = (up - down) / (2 * h);
-        assert.ok(Math.abs(fd - grads[k]) <= 1e-7 + 1e-5 * Math.abs(fd), `${loss} param ${k}: analytic ${grads[k]} vs finite difference ${fd}`);
-        checked++;
-      }
-    }
+    const checked = checkFiniteDifferences([[ha.W, ha.gW], [ha.b, ha.gb], [hb.W, hb.gW], [hb.b, hb.gb]], () => f().l, loss, 3);
     assert.ok(checked > 20);
   });
 }

@@ -143,7 +143,17 @@ test('writer round trip, and synthetic spoken digits: seeded, labelled, disjoint
   await generateSpokenDigits({ out: b, seed: 4, trainPerDigit: 1, testPerDigit: 1, concurrency: 1 });
   const sa = await readNtidigits(a, 'train');
   const sb = await readNtidigits(b, 'train');
-  assert.deepEqual(Array.from(sa.labels), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(Array.from(sa.labels), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 'ten digits and "oh" (label 10)');
+  assert.match(sa.ids[10], /-train0-oa$/, '"oh" ids end in "o", as N-TIDIGITS');
+  assert.equal((await readNtidigits(a, 'test', { dropOh: true })).n, 10, 'dropOh leaves the ten digits');
+  // "oh" is its own word: its events differ from every digit's of the same voice slot
+  for (let d = 0; d < 10; d++) assert.notDeepEqual(Array.from(audioEvents(sa, 10).channel), Array.from(audioEvents(sa, d).channel), `"oh" differs from digit ${d}`);
+  // without "oh" the ten digits come out the same (the per-recording seeds do not depend on it)
+  const c = join(tmp, 'sd-c.hdf5');
+  await generateSpokenDigits({ out: c, seed: 4, trainPerDigit: 1, testPerDigit: 1, oh: false });
+  const sc = await readNtidigits(c, 'train');
+  assert.deepEqual(Array.from(sc.labels), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(Array.from(audioEvents(sc, 7).tSec), Array.from(audioEvents(sa, 7).tSec));
   assert.match(sa.synthetic ?? '', /SYNTHETIC spoken digits/);
   assert.deepEqual(sa.ids, sb.ids);
   assert.deepEqual(sa.channel, sb.channel, 'same seed, same events, whatever the concurrency');

@@ -57,6 +57,10 @@ test('nalsm zero-shot: bad flags exit 2 and name the flag', () => {
     [['--image-scale', 'a'], /--image-scale must be two non-negative numbers/],
     [['--images', '/no/such/dir'], /--images must be saccade-mnist or an N-MNIST folder/],
     [['--epochs', '0'], /--epochs must be between 1 and/],
+    [['--methods', 'prototypical'], /--methods must be a comma list of infonce, prototypical, episodic including infonce/],
+    [['--transform', 'log'], /--transform must be z or log1p-z/],
+    [['--liquid-seeds', '0'], /--liquid-seeds must be between 1 and/],
+    [['--temperature', '0'], /--temperature must be between/],
   ] as const) {
     const r = nalsm('zero-shot', ...args);
     assert.equal(r.status, 2, r.stderr);
@@ -84,11 +88,59 @@ test('nalsm zero-shot end to end on a tiny synthetic set: results JSON, figure, 
   assert.equal(z.outClass.audioToImage.chance, 0.5);
   assert.ok(existsSync(join(out, 'tiny-retrieval.svg')));
   assert.match(readFileSync(join(out, 'tiny-retrieval.svg'), 'utf8'), /<svg/);
-  assert.equal(j.cache.misses, 16);
+  // per variant: 4 supervised + 4 zero-shot liquid splits, and the 11-class audio ("oh") for the supervised liquid: 2
+  assert.equal(j.cache.misses, 20);
+  const sup = j.variants['fixed-lsm'].supervised;
+  assert.equal(sup.audio11.classes, 11);
+  assert.equal(sup.audio11.samples.test, 22, '2 test recordings of each of 11 words');
+  assert.equal(sup.audio11.confusion.length, 11);
+  assert.deepEqual(Object.keys(j.variants['fixed-lsm'].zeroShot), ['infonce', 'prototypical', 'episodic']);
+  assert.equal(j.variants['fixed-lsm'].zeroShot.episodic.pairs.outClass, 4, 'the episodic baseline is asked the same out-class queries');
   const again = nalsm('zero-shot', ...args.slice(1, 9), ...synth, '--epochs', '2', '--supervised-epochs', '2', '--nalsm-snapshots', '0', '--device', '4,0.05,0.01', '--cache', join(tmp, 'zc'), '--out', out, '--name', 'tiny2', '--quiet');
   assert.equal(again.status, 0, again.stderr);
   const j2 = JSON.parse(readFileSync(join(out, 'tiny2.json'), 'utf8'));
-  assert.equal(j2.cache.hits, 16, 'every feature matrix from the cache');
+  assert.equal(j2.cache.hits, 20, 'every feature matrix from the cache');
   assert.deepEqual(j2.variants, j.variants, 'same seed, same numbers');
+  // a distribution: 2 liquids × 2 projection seeds; liquid seed 1, projection seed 1 is the run above
+  const dist = nalsm('zero-shot', ...args.slice(1, 9), ...synth, '--epochs', '2', '--supervised-epochs', '2', '--nalsm-snapshots', '0', '--device', 'off', '--cache', join(tmp, 'zc'), '--out', out, '--name', 'tiny3', '--quiet', '--liquid-seeds', '2', '--repeats', '2', '--methods', 'infonce,episodic');
+  assert.equal(dist.status, 0, dist.stderr);
+  const j3 = JSON.parse(readFileSync(join(out, 'tiny3.json'), 'utf8'));
+  const v3 = j3.variants['fixed-lsm'];
+  assert.deepEqual(Object.keys(v3.zeroShot), ['infonce', 'episodic']);
+  assert.deepEqual(v3.zeroShot.infonce, j.variants['fixed-lsm'].zeroShot.infonce, 'liquid seed 1, projection seed 1: the same numbers');
+  assert.deepEqual(v3.distribution.runs.infonce.map((r: { liquidSeed: number; projectionSeed: number }) => [r.liquidSeed, r.projectionSeed]), [[1, 1], [1, 2], [2, 1], [2, 2]]);
+  const cell = v3.distribution.summary.methods.infonce.audioToImage.outClass;
+  assert.equal(cell.liquids.n, 2);
+  assert.equal(cell.runs.n, 4);
+  assert.ok(cell.liquids.ci95 === null || cell.liquids.ci95[0] <= cell.liquids.mean);
+  assert.ok(v3.distribution.summary.differences['infonce − episodic'].audioToImage.outClass);
+  assert.deepEqual(j3.projection.liquidSeeds, [1, 2]);
   assert.ok(readdirSync(out).every((f) => !f.endsWith('.tmp')));
+});
+
+test('nalsm zero-shot-search on a tiny synthetic set: chosen on validation, test selection labelled, final distribution', () => {
+  const out = join(tmp, 'search');
+  const r = nalsm('zero-shot-search', '--image-train', '4', '--image-test', '2', '--audio-train', '4', '--audio-test', '2', '--synthetic-audio', join(tmp, 'sd-search.hdf5'), '--image-grid', '0.1,0.3', '--audio-grid', '0.2', '--transforms', 'z,log1p-z', '--dims', '8,16', '--folds', '2', '--hold-back', '2', '--epochs', '3', '--liquid-seeds', '2', '--repeats', '1', '--cache', join(tmp, 'zc-search'), '--out', out, '--quiet');
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(readFileSync(join(out, 'zero-shot-search-s1.json'), 'utf8'));
+  assert.equal(j.kind, 'zero-shot-search');
+  assert.equal(j.search.cells.length, 8, '2 image constants × 1 audio constant × 2 transforms × 2 dimensions');
+  assert.deepEqual(j.search.cells.map((c: { dim: number }) => c.dim), [8, 16, 8, 16, 8, 16, 8, 16]);
+  const best = j.search.cells.reduce((a: { validation: { bestScore: number } }, c: { validation: { bestScore: number } }) => (c.validation.bestScore > a.validation.bestScore ? c : a));
+  assert.equal(j.chosen.imageScale, best.imageScale, 'the choice is the best validation score');
+  assert.equal(j.chosen.validationScore, best.validation.bestScore);
+  for (const c of j.search.cells) {
+    assert.deepEqual(c.validation.folds.map((f: { pseudoUnseen: number[] }) => f.pseudoUnseen), [[6, 7], [4, 5]], 'folds hold out training digits, never 8 or 9');
+    assert.equal(c.validation.score.length, 3);
+    assert.deepEqual(Object.keys(c.nearestSeen.image), ['8', '9']);
+  }
+  assert.match(j.selectedOnTest.note, /SELECTED ON TEST/);
+  assert.equal(j.final.variants['fixed-lsm'].zeroShot.infonce.settings.epochs, j.chosen.epochs);
+  assert.equal(j.final.variants['fixed-lsm'].zeroShot.infonce.settings.dim, j.chosen.dim, 'the final run uses the chosen dimension');
+  assert.equal(j.chosen.dim, best.dim);
+  assert.equal(j.summary.methods.infonce.audioToImage.outClass.liquids.n, 2);
+  assert.ok(existsSync(join(out, 'zero-shot-search-s1-grid.svg')));
+  const bad = nalsm('zero-shot-search', '--image-grid', '0,1');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--image-grid must be a comma list of positive numbers/);
 });

@@ -15,6 +15,7 @@ import { sweepCommand } from './commands/sweep.js';
 import { workerCommand } from './commands/worker.js';
 import { exportCommand } from './commands/export.js';
 import { zeroShotCommand } from './commands/zero-shot.js';
+import { zeroShotSearchCommand } from './commands/zero-shot-search.js';
 import { lorenzCommand } from './commands/lorenz.js';
 
 const HELP = `nalsm: neuron-astrocyte liquid state machines (Ivanov & Michmizos, NeurIPS 2021)
@@ -35,6 +36,7 @@ Commands
   worker     take sweep jobs from a queue (BullMQ on Redis) on this machine
   export     export runs for the web page (--web): network, W_INI, readout, test images
   zero-shot  fixed random LSM as a multimodal event encoder: supervised, zero-shot retrieval (Lin et al. 2025)
+  zero-shot-search  choose the zero-shot liquids' constants on validation folds (never test), report on test
   lorenz     spiking reservoir with astrocyte-like units on Lorenz prediction (after Yang et al. 2025): run, sweep
 
 nalsm <command> --help shows each command's options.
@@ -54,6 +56,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   worker: workerCommand,
   export: exportCommand,
   'zero-shot': zeroShotCommand,
+  'zero-shot-search': zeroShotSearchCommand,
   lorenz: lorenzCommand,
 };
 

@@ -18,34 +18,62 @@ export function retrievalConfusionSpec(title: string, byMethod: Record<string, Z
         row.forEach((count, j) => values.push({ method, set, query: String(r.classes[i]), retrieved: String(r.classes[j]), count, fraction: total > 0 ? count / total : 0 }));
       });
   }
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+  return facetedCells(
     title,
-    data: { values },
-    facet: { row: { field: 'method', type: 'nominal', title: null }, column: { field: 'set', type: 'nominal', title: null } },
-    spec: {
-      width: 170,
-      height: 170,
-      layer: [
-        {
-          mark: 'rect',
-          encoding: {
-            x: { field: 'retrieved', type: 'ordinal', title: 'digit of the retrieved image' },
-            y: { field: 'query', type: 'ordinal', title: 'digit spoken (query)' },
-            color: { field: 'fraction', type: 'quantitative', scale: { domain: [0, 1], scheme: 'blues' }, title: 'fraction of queries' },
-          },
+    values,
+    { row: { field: 'method', type: 'nominal', title: null }, column: { field: 'set', type: 'nominal', title: null } },
+    [
+      {
+        mark: 'rect',
+        encoding: {
+          x: { field: 'retrieved', type: 'ordinal', title: 'digit of the retrieved image' },
+          y: { field: 'query', type: 'ordinal', title: 'digit spoken (query)' },
+          color: { field: 'fraction', type: 'quantitative', scale: { domain: [0, 1], scheme: 'blues' }, title: 'fraction of queries' },
         },
-        {
-          mark: { type: 'text', fontSize: 9 },
-          encoding: {
-            x: { field: 'retrieved', type: 'ordinal' },
-            y: { field: 'query', type: 'ordinal' },
-            text: { field: 'count', type: 'quantitative' },
-            color: { condition: { test: 'datum.fraction > 0.5', value: 'white' }, value: 'black' },
-          },
+      },
+      {
+        mark: { type: 'text', fontSize: 9 },
+        encoding: {
+          x: { field: 'retrieved', type: 'ordinal' },
+          y: { field: 'query', type: 'ordinal' },
+          text: { field: 'count', type: 'quantitative' },
+          color: { condition: { test: 'datum.fraction > 0.5', value: 'white' }, value: 'black' },
         },
-      ],
-    },
-    resolve: { scale: { x: 'independent', y: 'independent' } },
-  } as TopLevelSpec;
+      },
+    ],
+    { resolve: { scale: { x: 'independent', y: 'independent' } } },
+  );
+}
+
+/** Facets of 170 × 170 panels, each a layer of cells (a rect and its label). */
+function facetedCells(title: string, values: unknown[], facet: unknown, layer: unknown[], extra: Record<string, unknown> = {}): TopLevelSpec {
+  return { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', title, data: { values }, facet, spec: { width: 170, height: 170, layer }, ...extra } as TopLevelSpec;
+}
+
+/** One grid cell of the constant search: the image and audio constants and a top-1 per panel. */
+export interface GridPoint {
+  imageScale: number;
+  audioScale: number;
+  panel: string;
+  top1: number;
+}
+
+/** The constant search as heatmaps, one panel per score (validation out-class, and test out-class shown for comparison only). */
+export function constantGridSpec(title: string, points: GridPoint[]): TopLevelSpec {
+  return facetedCells(
+    title,
+    points.map((p) => ({ ...p, label: `${(100 * p.top1).toFixed(0)}` })),
+    { column: { field: 'panel', type: 'nominal', title: null } },
+    [
+      {
+        mark: 'rect',
+        encoding: {
+          x: { field: 'imageScale', type: 'ordinal', title: 'image liquid constant' },
+          y: { field: 'audioScale', type: 'ordinal', title: 'audio liquid constant', sort: 'descending' },
+          color: { field: 'top1', type: 'quantitative', scale: { domain: [0.2, 0.8], domainMid: 0.5, scheme: 'redblue' }, title: 'out-class top-1 (chance 0.5)' },
+        },
+      },
+      { mark: { type: 'text', fontSize: 10 }, encoding: { x: { field: 'imageScale', type: 'ordinal' }, y: { field: 'audioScale', type: 'ordinal', sort: 'descending' }, text: { field: 'label', type: 'nominal' } } },
+    ],
+  );
 }

@@ -54,21 +54,25 @@ export function infoNce(A: Float64Array, B: Float64Array, n: number, d: number, 
   return loss;
 }
 
-/** One direction of the prototypical loss: queries Q scored against the class means of P. Adds gradients. */
-function protoDirection(Q: Float64Array, P: Float64Array, labels: ArrayLike<number>, n: number, d: number, dQ: Float64Array, dP: Float64Array, scale: number): number {
-  const classes = [...new Set(Array.from({ length: n }, (_, i) => labels[i]))].sort((a, b) => a - b);
+/**
+ * One direction of the prototypical loss: nq queries Q scored by −‖q − c_k‖² against the class means c_k
+ * of np prototype rows P (the query's class must be among P's classes). Adds gradients into dQ and dP.
+ */
+export function protoDirection(Q: Float64Array, qLabels: ArrayLike<number>, nq: number, P: Float64Array, pLabels: ArrayLike<number>, np: number, d: number, dQ: Float64Array, dP: Float64Array, scale: number): number {
+  const classes = [...new Set(Array.from({ length: np }, (_, j) => pLabels[j]))].sort((a, b) => a - b);
   const m = classes.length;
   const slot = new Map(classes.map((c, k) => [c, k]));
+  for (let i = 0; i < nq; i++) if (!slot.has(qLabels[i])) throw new RangeError(`prototypical loss: query ${i} has class ${qLabels[i]}, which no prototype row has`);
   const C = new Float64Array(m * d);
   const count = new Float64Array(m);
-  for (let j = 0; j < n; j++) {
-    const k = slot.get(labels[j])!;
+  for (let j = 0; j < np; j++) {
+    const k = slot.get(pLabels[j])!;
     count[k]++;
     for (let c = 0; c < d; c++) C[k * d + c] += P[j * d + c];
   }
   for (let k = 0; k < m; k++) for (let c = 0; c < d; c++) C[k * d + c] /= count[k];
-  const L = new Float64Array(n * m);
-  for (let i = 0; i < n; i++)
+  const L = new Float64Array(nq * m);
+  for (let i = 0; i < nq; i++)
     for (let k = 0; k < m; k++) {
       let s = 0;
       for (let c = 0; c < d; c++) {
@@ -77,11 +81,11 @@ function protoDirection(Q: Float64Array, P: Float64Array, labels: ArrayLike<numb
       }
       L[i * m + k] = -s;
     }
-  const G = new Float64Array(n * m);
-  const loss = rowCrossEntropy(L, n, m, (i) => slot.get(labels[i])!, G, scale);
+  const G = new Float64Array(nq * m);
+  const loss = rowCrossEntropy(L, nq, m, (i) => slot.get(qLabels[i])!, G, scale);
   // l_ik = −‖q_i − c_k‖²: dq_i = Σ_k G_ik (−2)(q_i − c_k), dc_k = Σ_i G_ik 2 (q_i − c_k)
   const dC = new Float64Array(m * d);
-  for (let i = 0; i < n; i++)
+  for (let i = 0; i < nq; i++)
     for (let k = 0; k < m; k++) {
       const g = G[i * m + k];
       for (let c = 0; c < d; c++) {
@@ -90,8 +94,8 @@ function protoDirection(Q: Float64Array, P: Float64Array, labels: ArrayLike<numb
         dC[k * d + c] += 2 * g * diff;
       }
     }
-  for (let j = 0; j < n; j++) {
-    const k = slot.get(labels[j])!;
+  for (let j = 0; j < np; j++) {
+    const k = slot.get(pLabels[j])!;
     for (let c = 0; c < d; c++) dP[j * d + c] += dC[k * d + c] / count[k];
   }
   return loss;
@@ -101,5 +105,23 @@ function protoDirection(Q: Float64Array, P: Float64Array, labels: ArrayLike<numb
 export function prototypicalLoss(A: Float64Array, B: Float64Array, labels: ArrayLike<number>, n: number, d: number, dA: Float64Array, dB: Float64Array): number {
   dA.fill(0, 0, n * d);
   dB.fill(0, 0, n * d);
-  return 0.5 * protoDirection(A, B, labels, n, d, dA, dB, 0.5) + 0.5 * protoDirection(B, A, labels, n, d, dB, dA, 0.5);
+  return 0.5 * protoDirection(A, labels, n, B, labels, n, d, dA, dB, 0.5) + 0.5 * protoDirection(B, labels, n, A, labels, n, d, dB, dA, 0.5);
+}
+
+/**
+ * The episode loss of a cross-modal prototypical network (Snell et al.; Lin et al.'s baseline): class
+ * prototypes from the support rows of each modality, each query scored against the OTHER modality's
+ * prototypes (audio queries against image prototypes and image queries against audio ones), averaged.
+ * Gradients into dSa, dSb, dQa, dQb (overwritten).
+ */
+export function episodeLoss(
+  e: { Sa: Float64Array; Sb: Float64Array; sLabels: ArrayLike<number>; ns: number; Qa: Float64Array; Qb: Float64Array; qLabels: ArrayLike<number>; nq: number },
+  d: number,
+  g: { dSa: Float64Array; dSb: Float64Array; dQa: Float64Array; dQb: Float64Array },
+): number {
+  g.dSa.fill(0, 0, e.ns * d);
+  g.dSb.fill(0, 0, e.ns * d);
+  g.dQa.fill(0, 0, e.nq * d);
+  g.dQb.fill(0, 0, e.nq * d);
+  return 0.5 * protoDirection(e.Qb, e.qLabels, e.nq, e.Sa, e.sLabels, e.ns, d, g.dQb, g.dSa, 0.5) + 0.5 * protoDirection(e.Qa, e.qLabels, e.nq, e.Sb, e.sLabels, e.ns, d, g.dQa, g.dSb, 0.5);
 }

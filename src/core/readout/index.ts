@@ -18,3 +18,6 @@ export { ProjectionHead, type ProjectionPass } from './projection.js';
 export { infoNce, prototypicalLoss } from './contrastive-loss.js';
 export { trainProjectionPair, type PairedFeatures, type ProjectionPairOptions, type ProjectionPair, type PairLoss } from './projection-pair.js';
 export { retrieval, nearestClassMean, type RetrievalResult } from './retrieval.js';
+export { episodeLoss, protoDirection } from './contrastive-loss.js';
+export { l2Normalise, type HeadKind } from './projection.js';
+export { sampleEpisode, rowsByClass, trainEpisodic, type Episode, type EpisodeShape, type EpisodicOptions } from './episodes.js';

@@ -32,7 +32,8 @@ export interface ProjectionPairOptions {
 export interface ProjectionPair {
   a: ProjectionHead;
   b: ProjectionHead;
-  loss: PairLoss;
+  /** 'episodic': the episode-trained linear heads of episodes.ts */
+  loss: PairLoss | 'episodic';
   lossHistory: number[];
 }
 

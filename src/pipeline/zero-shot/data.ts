@@ -9,7 +9,7 @@ import { imageRaster, audioRaster, IMAGE_RASTER_DEFAULTS, type InputRaster } fro
 import { SaccadeCamera } from '../../data/saccade-mnist.js';
 import { loadMnist } from '../../data/mnist.js';
 import { listNmnist, readNmnistFile, type NmnistFile } from '../../data/nmnist.js';
-import { readNtidigits, audioEvents, type AudioEventSet, type AudioSplit } from '../../data/ntidigits.js';
+import { readNtidigits, audioEvents, OH_LABEL, type AudioEventSet, type AudioSplit } from '../../data/ntidigits.js';
 
 export type Split = AudioSplit;
 
@@ -21,18 +21,18 @@ export interface ModalitySplit {
   events?: EventSet;
 }
 
-/** Indices of the first `perDigit` items of each digit 0..9, interleaved (k·10 + d); errors if a digit runs short. */
-export function perDigitOrder(labels: ArrayLike<number>, perDigit: number, what: string): Int32Array {
-  const byDigit: number[][] = Array.from({ length: 10 }, () => []);
+/** Indices of the first `perDigit` items of each class 0..classes−1 (10 digits, or 11 with "oh"), interleaved (k·classes + d); errors if a class runs short. */
+export function perDigitOrder(labels: ArrayLike<number>, perDigit: number, what: string, classes = 10): Int32Array {
+  const byDigit: number[][] = Array.from({ length: classes }, () => []);
   for (let i = 0; i < labels.length; i++) {
     const d = labels[i];
-    if (d < 10 && byDigit[d].length < perDigit) byDigit[d].push(i);
+    if (d < classes && byDigit[d].length < perDigit) byDigit[d].push(i);
   }
   byDigit.forEach((l, d) => {
-    if (l.length < perDigit) throw new Error(`${what}: digit ${d} has ${l.length} recordings, ${perDigit} asked for`);
+    if (l.length < perDigit) throw new Error(`${what}: ${d === 10 ? '"oh" (label 10)' : `digit ${d}`} has ${l.length} recordings, ${perDigit} asked for`);
   });
-  const out = new Int32Array(10 * perDigit);
-  for (let k = 0; k < perDigit; k++) for (let d = 0; d < 10; d++) out[k * 10 + d] = byDigit[d][k];
+  const out = new Int32Array(classes * perDigit);
+  for (let k = 0; k < perDigit; k++) for (let d = 0; d < classes; d++) out[k * classes + d] = byDigit[d][k];
   return out;
 }
 
@@ -78,15 +78,24 @@ export function loadImages(src: ImageSource, perDigit: Record<Split, number>, se
   return { train: pick('train'), test: pick('test'), label: 'saccade-mnist (synthetic)' };
 }
 
-function audioSplit(set: AudioEventSet, perDigit: number): ModalitySplit {
-  const order = perDigitOrder(set.labels, perDigit, set.name);
+function audioSplit(set: AudioEventSet, perDigit: number, classes = 10): ModalitySplit {
+  const order = perDigitOrder(set.labels, perDigit, set.name, classes);
   const rasters = Array.from(order, (i) => audioRaster(audioEvents(set, i)));
   return { n: order.length, labels: Uint8Array.from(order, (i) => set.labels[i]), raster: (s) => rasters[s] };
 }
 
-/** Event audio (digits 0..9, "oh" left out), `perDigit[split]` per digit. */
-export async function loadAudio(path: string, perDigit: Record<Split, number>): Promise<Record<Split, ModalitySplit> & { synthetic: string | null }> {
-  const train = await readNtidigits(path, 'train', { dropOh: true });
-  const test = await readNtidigits(path, 'test', { dropOh: true });
-  return { train: audioSplit(train, perDigit.train), test: audioSplit(test, perDigit.test), synthetic: train.synthetic };
+/**
+ * Event audio, `perDigit[split]` per digit: digits 0..9 ("oh" left out: the images have no such class),
+ * and, when the file has "oh" recordings, the 11-class selection for the supervised readout (`withOh`).
+ */
+export async function loadAudio(path: string, perDigit: Record<Split, number>): Promise<Record<Split, ModalitySplit> & { synthetic: string | null; withOh: (Record<Split, ModalitySplit> & { classes: 11 }) | null }> {
+  const train = await readNtidigits(path, 'train');
+  const test = await readNtidigits(path, 'test');
+  const hasOh = train.labels.includes(OH_LABEL) && test.labels.includes(OH_LABEL);
+  return {
+    train: audioSplit(train, perDigit.train),
+    test: audioSplit(test, perDigit.test),
+    synthetic: train.synthetic,
+    withOh: hasOh ? { train: audioSplit(train, perDigit.train, 11), test: audioSplit(test, perDigit.test, 11), classes: 11 } : null,
+  };
 }
