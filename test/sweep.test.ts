@@ -108,6 +108,32 @@ test('summary: configurations, the paper beside them, paired NALSM − LSM, fail
   assert.deepEqual(s.failures, [{ name: 'nalsm-mnist-1000-s3', error: 'boom' }]);
 });
 
+test('summary: within one model, each density or weight against the model default on the same networks', () => {
+  const rec = (model: string, config: string, seed: number, test: number, extra: Partial<RunRecord>): RunRecord => ({
+    name: `${config}-s${seed}`, config, key: 'k', model, dataset: 'mnist', neurons: 1000, seed, status: 'done', accuracy: { val: test, test }, sigmaBF: 1, ...extra,
+  });
+  const s = summarise([
+    rec('nalsm', 'nalsm-mnist-1000-ad0.1', 1, 0.955, { astroDensity: 0.1 }),
+    rec('nalsm', 'nalsm-mnist-1000-ad0.1', 2, 0.957, { astroDensity: 0.1 }),
+    rec('nalsm', 'nalsm-mnist-1000-ad0.5', 1, 0.958, { astroDensity: 0.5 }),
+    rec('nalsm', 'nalsm-mnist-1000-ad0.5', 2, 0.96, { astroDensity: 0.5 }),
+    rec('nalsm', 'nalsm-mnist-1000-ad1', 1, 0.96, { astroDensity: 1 }),
+    rec('nalsm', 'nalsm-mnist-1000-ad1', 2, 0.963, { astroDensity: 1 }),
+    // the LSM at its default weight (0.8) without a weight given, and at 1.2
+    rec('lsm', 'lsm-mnist-1000', 1, 0.95, {}),
+    rec('lsm', 'lsm-mnist-1000', 2, 0.952, {}),
+    rec('lsm', 'lsm-mnist-1000-w1.2', 1, 0.945, { weight: 1.2 }),
+    rec('lsm', 'lsm-mnist-1000-w1.2', 2, 0.944, { weight: 1.2 }),
+  ]);
+  const within = s.paired.filter((p) => p.a.split('-')[0] === p.b.split('-')[0]).map((p) => [p.a, p.b, p.testAccuracy.mean]);
+  // a − default: −0.55 and −0.25 pp for the densities (0.5 vs 0.1 is no default pair), −0.65 pp for weight 1.2
+  assert.deepEqual(within, [
+    ['nalsm-mnist-1000-ad0.1', 'nalsm-mnist-1000-ad1', -0.55],
+    ['nalsm-mnist-1000-ad0.5', 'nalsm-mnist-1000-ad1', -0.25],
+    ['lsm-mnist-1000-w1.2', 'lsm-mnist-1000', -0.65],
+  ]);
+});
+
 test('a killed run resumes from its finished chunks with the same counts and results', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'nalsm-resume-'));
   try {

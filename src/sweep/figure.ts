@@ -7,14 +7,13 @@ import { join } from 'node:path';
 import { accuracyVsBfSpec, accuracyVsAxisSpec, type CompareRow, type AxisFigureData } from '../report/figures.js';
 import { renderSvg } from '../report/vega.js';
 import { writeFileAtomic } from '../pipeline/results.js';
-import { modelSpec, type ModelName } from '../core/models.js';
 import { describe } from './stats.js';
 import { paperFigure, paperDensityClaim } from './paper.js';
-import { TAKES_WEIGHT, TAKES_ASTRO } from './expand.js';
+import { SWEEP_AXES, axisValue, type SweepAxis } from './axes.js';
 import type { RunRecord } from './summary.js';
 
-export const SWEEP_AXES = ['weight', 'astroDensity'] as const;
-export type SweepAxis = (typeof SWEEP_AXES)[number];
+export { SWEEP_AXES, axisValue, type SweepAxis };
+
 
 const AXIS_NAME: Record<SweepAxis, string> = { weight: 'liquid weight', astroDensity: 'astrocyte density' };
 const AXIS_TITLE: Record<SweepAxis, string> = {
@@ -31,13 +30,6 @@ export async function writeSweepFigure(path: string, records: readonly RunRecord
   if (!rows.length) return null;
   writeFileAtomic(path, await renderSvg(accuracyVsBfSpec(rows)));
   return path;
-}
-
-/** A run's value on the axis (the model's default where the run gives none), or undefined for a model without the axis. */
-export function axisValue(r: Pick<RunRecord, 'model' | 'neurons' | 'weight' | 'astroDensity'>, axis: SweepAxis): number | undefined {
-  const model = r.model as ModelName;
-  if (axis === 'weight') return TAKES_WEIGHT.includes(model) ? modelSpec(model, { weight: r.weight, neurons: r.neurons }).initialWeight : undefined;
-  return TAKES_ASTRO.includes(model) ? modelSpec(model, { astroDensity: r.astroDensity, neurons: r.neurons }).astroDensity : undefined;
 }
 
 /** A run's configuration without the axis: the line its points belong to. */

@@ -1,8 +1,10 @@
 // <sweep>-summary.json: every run's record, and per configuration n, mean, sd, min and max of test accuracy
-// and σ_BF beside the paper's figure; paired differences between models on the same networks (seeds) with
-// a 95 % confidence interval; the failures with their messages.
+// and σ_BF beside the paper's figure; paired differences on the same networks (seeds) with a 95 % confidence
+// interval, between models and, within a model, of each weight or density against the model's default;
+// the failures with their messages.
 import { describe, pairedDifference, type Described, type PairedDifference } from './stats.js';
 import { paperFigure, type PaperFigure } from './paper.js';
+import { SWEEP_AXES, axisValue } from './axes.js';
 
 export interface RunRecord {
   name: string;
@@ -83,6 +85,16 @@ export function summarise(records: readonly RunRecord[]): { configurations: Conf
   for (const a of configurations)
     for (const b of configurations) {
       if (a.model === b.model || a.dataset !== b.dataset || a.neurons !== b.neurons || rank(a) >= rank(b)) continue;
+      const d = pairedDifference(accBySeed.get(a.config)!, accBySeed.get(b.config)!);
+      if (d && d.n >= 2) paired.push({ a: a.config, b: b.config, testAccuracy: roundDescribed(d) });
+    }
+  // Within one model: a configuration that differs from the model's default on one axis (e.g. astrocyte
+  // density 0.1 against 1), against that default on the same networks.
+  for (const a of configurations)
+    for (const b of configurations) {
+      if (a === b || a.model !== b.model || a.dataset !== b.dataset || a.neurons !== b.neurons || a.astroW !== b.astroW) continue;
+      const differs = SWEEP_AXES.filter((axis) => axisValue(a, axis) !== axisValue(b, axis));
+      if (differs.length !== 1 || axisValue(b, differs[0]) !== axisValue({ model: b.model, neurons: b.neurons }, differs[0])) continue;
       const d = pairedDifference(accBySeed.get(a.config)!, accBySeed.get(b.config)!);
       if (d && d.n >= 2) paired.push({ a: a.config, b: b.config, testAccuracy: roundDescribed(d) });
     }
