@@ -3,15 +3,11 @@
 // layer, softmax cross-entropy, Adam, batch 32; the last 10 % of the training rows are held out.
 import { trainMlp } from '../../core/readout/mlp.js';
 import { fitStandardiser, standardise } from './protocol.js';
-import type { ModalityFeatures } from './protocol.js';
+import type { ModalityFeatures, SupervisedResult } from './protocol.js';
 
-export interface SoftmaxResult {
+/** The supervised readout's result, over any number of classes (no early stopping, so no best epoch). */
+export interface SoftmaxResult extends Omit<SupervisedResult, 'bestEpoch'> {
   classes: number;
-  test: number;
-  val: number;
-  epochs: number;
-  samples: { train: number; val: number; test: number };
-  confusion: number[][];
 }
 
 export function supervisedSoftmax(f: ModalityFeatures, epochs: number, classes: number, seed: number): SoftmaxResult {
