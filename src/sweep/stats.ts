@@ -99,9 +99,12 @@ export function pairedDifference(a: ReadonlyMap<number, number>, b: ReadonlyMap<
   const seeds = [...a.keys()].filter((s) => b.has(s)).sort((x, y) => x - y);
   const d = describe(seeds.map((s) => a.get(s)! - b.get(s)!));
   if (!d) return null;
-  const ci95: [number, number] | null = d.sd === null ? null : (() => {
-    const h = (tQuantile(0.975, d.n - 1) * d.sd) / Math.sqrt(d.n);
-    return [d.mean - h, d.mean + h];
-  })();
-  return { ...d, seeds, ci95 };
+  return { ...d, seeds, ci95: meanCi95(d) };
+}
+
+/** 95 % confidence interval of a mean (Student t with n − 1 df); null for n < 2. */
+export function meanCi95(d: Described): [number, number] | null {
+  if (d.sd === null) return null;
+  const h = (tQuantile(0.975, d.n - 1) * d.sd) / Math.sqrt(d.n);
+  return [d.mean - h, d.mean + h];
 }

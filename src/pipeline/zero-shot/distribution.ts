@@ -2,7 +2,7 @@
 // as mean ± sd and a 95 % Student-t confidence interval. Runs that share a liquid are not independent,
 // so the interval's unit is the liquid: the mean over its projection seeds (n = liquid seeds); the sd
 // over all runs is reported beside it. Differences between methods are paired by liquid.
-import { describe, pairedDifference, tQuantile, type PairedDifference } from '../../sweep/stats.js';
+import { describe, meanCi95, pairedDifference, type PairedDifference } from '../../sweep/stats.js';
 
 export interface RunTop1 {
   liquidSeed: number;
@@ -22,8 +22,7 @@ export interface Interval {
 export function interval(xs: readonly number[]): Interval {
   const d = describe(xs);
   if (!d) throw new RangeError('interval: no values');
-  const ci95: [number, number] | null = d.sd === null ? null : [d.mean - (tQuantile(0.975, d.n - 1) * d.sd) / Math.sqrt(d.n), d.mean + (tQuantile(0.975, d.n - 1) * d.sd) / Math.sqrt(d.n)];
-  return { n: d.n, mean: d.mean, sd: d.sd, ci95 };
+  return { n: d.n, mean: d.mean, sd: d.sd, ci95: meanCi95(d) };
 }
 
 /** Where a 95 % CI lies against chance. */
