@@ -80,24 +80,25 @@ export function summarise(records: readonly RunRecord[]): { configurations: Conf
       paper: paperFigure(first.model, first.dataset, first.neurons, { astroW: first.astroW, astroDensity: first.astroDensity, synthetic: first.dataset === 'saccade-mnist' }),
     });
   }
-  const paired: PairedRow[] = [];
   const rank = (c: ConfigurationRow): number => MODEL_ORDER.indexOf(c.model);
-  for (const a of configurations)
-    for (const b of configurations) {
-      if (a.model === b.model || a.dataset !== b.dataset || a.neurons !== b.neurons || rank(a) >= rank(b)) continue;
-      const d = pairedDifference(accBySeed.get(a.config)!, accBySeed.get(b.config)!);
-      if (d && d.n >= 2) paired.push({ a: a.config, b: b.config, testAccuracy: roundDescribed(d) });
-    }
+  const comparable = (a: ConfigurationRow, b: ConfigurationRow): boolean => a !== b && a.dataset === b.dataset && a.neurons === b.neurons;
+  // Between models, in MODEL_ORDER.
+  const betweenModels = (a: ConfigurationRow, b: ConfigurationRow): boolean => a.model !== b.model && rank(a) < rank(b);
   // Within one model: a configuration that differs from the model's default on one axis (e.g. astrocyte
-  // density 0.1 against 1), against that default on the same networks.
-  for (const a of configurations)
-    for (const b of configurations) {
-      if (a === b || a.model !== b.model || a.dataset !== b.dataset || a.neurons !== b.neurons || a.astroW !== b.astroW) continue;
-      const differs = SWEEP_AXES.filter((axis) => axisValue(a, axis) !== axisValue(b, axis));
-      if (differs.length !== 1 || axisValue(b, differs[0]) !== axisValue({ model: b.model, neurons: b.neurons }, differs[0])) continue;
-      const d = pairedDifference(accBySeed.get(a.config)!, accBySeed.get(b.config)!);
-      if (d && d.n >= 2) paired.push({ a: a.config, b: b.config, testAccuracy: roundDescribed(d) });
-    }
+  // density 0.1 against 1), against that default.
+  const againstDefault = (a: ConfigurationRow, b: ConfigurationRow): boolean => {
+    if (a.model !== b.model || a.astroW !== b.astroW) return false;
+    const differs = SWEEP_AXES.filter((axis) => axisValue(a, axis) !== axisValue(b, axis));
+    return differs.length === 1 && axisValue(b, differs[0]) === axisValue({ model: b.model, neurons: b.neurons }, differs[0]);
+  };
+  const paired: PairedRow[] = [];
+  for (const rule of [betweenModels, againstDefault])
+    for (const a of configurations)
+      for (const b of configurations) {
+        if (!comparable(a, b) || !rule(a, b)) continue;
+        const d = pairedDifference(accBySeed.get(a.config)!, accBySeed.get(b.config)!);
+        if (d && d.n >= 2) paired.push({ a: a.config, b: b.config, testAccuracy: roundDescribed(d) });
+      }
   const failures = records.filter((r) => r.status === 'failed').map((r) => ({ name: r.name, error: r.error ?? 'unknown error' }));
   return { configurations, paired, failures };
 }
